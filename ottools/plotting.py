@@ -1,0 +1,324 @@
+"""Figure helpers shared by the tours.
+
+Nothing here changes matplotlib's settings at import time: a tour calls :func:`use_style` once in
+its setup cell. Every helper takes ``ax=None`` (a new figure is made when it is ``None``) and returns
+the axes it drew on, so that figures can be composed and restyled by the reader.
+
+Later parts of the course add their helpers at the end of this file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_float_array, check_image, check_points, check_rng, check_weights
+
+# Colours of the course: source measures in blue, target measures in orange, plans in grey.
+SOURCE_COLOR = "#1f77b4"
+TARGET_COLOR = "#ff7f0e"
+PLAN_COLOR = "0.35"
+
+_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "figure.constrained_layout.use": True,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "image.interpolation": "nearest",
+    "image.cmap": "viridis",
+    "legend.frameon": False,
+    "lines.linewidth": 1.6,
+    "scatter.edgecolors": "none",
+}
+
+
+def use_style():
+    """Apply the course's matplotlib style (explicitly, from a tour's setup cell).
+
+    Returns the dictionary of settings that was applied.
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(_STYLE)
+    return dict(_STYLE)
+
+
+def _new_axes(ax, projection=None, figsize=None):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    fig = plt.figure(figsize=figsize)
+    return fig.add_subplot(projection=projection)
+
+
+def show_images(images, titles=None, ncols=None, axes=None, size=3.0, cmap="gray", suptitle=None):
+    """A grid of images with titles.
+
+    Parameters
+    ----------
+    images : sequence of ndarray of shape (H, W) or (H, W, 3)
+        Values in ``[0, 1]`` (``uint8`` accepted). Grey images are drawn with ``cmap`` and the fixed
+        range ``[0, 1]``, so that grey levels are comparable between panels.
+    titles : sequence of str, optional
+    ncols : int, optional
+        Number of columns (default: all images on one row, at most 4).
+    axes : sequence of Axes, optional
+        Axes to draw into (one per image); a new figure is made when ``None``.
+    size : float
+        Height in inches of one row.
+    suptitle : str, optional
+
+    Returns
+    -------
+    axes : ndarray of Axes, one per image
+    """
+    import matplotlib.pyplot as plt
+
+    imgs = [check_image(im, f"images[{k}]") for k, im in enumerate(images)]
+    if not imgs:
+        raise ValueError("images must hold at least one image")
+    if titles is not None and len(titles) != len(imgs):
+        raise ValueError(f"titles must have one entry per image ({len(imgs)}), got {len(titles)}")
+    n = len(imgs)
+    if axes is None:
+        ncols = min(n, 4) if ncols is None else int(ncols)
+        nrows = -(-n // ncols)
+        aspect = np.mean([im.shape[1] / im.shape[0] for im in imgs])
+        fig, grid = plt.subplots(
+            nrows, ncols, figsize=(size * aspect * ncols + 0.2, size * nrows + 0.3), squeeze=False
+        )
+        axes = grid.ravel()
+        for extra in axes[n:]:
+            extra.set_axis_off()
+        if suptitle:
+            fig.suptitle(suptitle)
+    else:
+        axes = np.asarray(axes, dtype=object).ravel()
+        if axes.size < n:
+            raise ValueError(f"axes must hold at least {n} axes, got {axes.size}")
+    for k, (ax, im) in enumerate(zip(axes, imgs)):
+        if im.ndim == 2:
+            ax.imshow(im, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="antialiased")
+        else:
+            ax.imshow(im, interpolation="antialiased")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if titles is not None:
+            ax.set_title(titles[k])
+    return axes[:n]
+
+
+def _dot_sizes(a, n, base):
+    # area proportional to mass, a uniform measure drawing dots of area `base`
+    return base * n * a
+
+
+def plot_points(X, a=None, ax=None, color=SOURCE_COLOR, size=30.0, label=None, alpha=0.85, **kwargs):
+    """A 2-D point cloud, the mass of each point drawn as the area of its dot.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    a : ndarray of shape (N,), optional
+        Probability weights (default uniform). A dot's area is ``size * N * a_i``, so a uniform
+        measure has dots of area ``size`` whatever ``N``, and a point twice as heavy is twice as big.
+    ax : Axes, optional
+    color, label, alpha : passed to ``scatter``.
+    size : float
+        Area (points^2) of the dot of an atom of mass ``1 / N``.
+
+    Returns
+    -------
+    ax : Axes
+    """
+    X = check_points(X, "X", d=2)
+    a = check_weights(a, X.shape[0], "a")
+    ax = _new_axes(ax)
+    ax.scatter(X[:, 0], X[:, 1], s=_dot_sizes(a, X.shape[0], size), c=color, alpha=alpha,
+               label=label, linewidths=0, **kwargs)
+    ax.set_aspect("equal", adjustable="datalim")
+    return ax
+
+
+def plot_color_cloud(X, ax=None, n_max=4000, rng=0, size=4.0, alpha=0.8, title=None, elev=20, azim=-60):
+    """A cloud of colours in the RGB cube, each point drawn in its own colour.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 3) or an image of shape (H, W, 3)
+        Colours in ``[0, 1]``. An image is read as its ``H * W`` pixel colours.
+    ax : 3-D Axes, optional
+        Made with ``projection="3d"`` when ``None``.
+    n_max : int
+        At most this many points are drawn, sampled without replacement with ``rng`` (drawing more
+        only hides the structure and slows the figure).
+    rng : None, int or numpy.random.Generator
+    size, alpha : marker area and opacity.
+    elev, azim : view angles in degrees.
+
+    Returns
+    -------
+    ax : Axes3D
+    """
+    arr = np.asarray(X)
+    if arr.ndim == 3:
+        arr = check_image(arr, "X", allow_grey=False).reshape(-1, 3)
+    else:
+        arr = check_points(arr, "X", d=3)
+        if arr.min() < 0 or arr.max() > 1:
+            raise ValueError("X must hold colours with values in [0, 1]")
+    rng = check_rng(rng)
+    if arr.shape[0] > n_max:
+        arr = arr[rng.choice(arr.shape[0], size=n_max, replace=False)]
+    ax = _new_axes(ax, projection="3d", figsize=(4.6, 4.2))
+    ax.scatter(arr[:, 0], arr[:, 1], arr[:, 2], c=arr, s=size, alpha=alpha, depthshade=False,
+               linewidths=0)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_zlim(0, 1)
+    ax.set_xlabel("R")
+    ax.set_ylabel("G")
+    ax.set_zlabel("B")
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks([0, 0.5, 1])
+    ax.set_zticks([0, 0.5, 1])
+    ax.view_init(elev=elev, azim=azim)
+    try:
+        ax.set_box_aspect((1, 1, 1))
+    except AttributeError:  # pragma: no cover - old matplotlib
+        pass
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_coupling(P, ax=None, a=None, b=None, marginals=True, cmap="magma_r", title=None, colorbar=True):
+    """A coupling matrix as an image, with its two marginals drawn along its sides.
+
+    Parameters
+    ----------
+    P : ndarray of shape (N, M)
+        Non-negative; entry ``P[i, j]`` is the mass sent from source atom ``i`` (rows) to target
+        atom ``j`` (columns).
+    a, b : ndarray of shape (N,) and (M,), optional
+        Marginals to draw; default the row and column sums of ``P``.
+    marginals : bool
+        Draw ``a`` as bars on the left and ``b`` as bars on top.
+    cmap : colormap
+        Entries exactly zero are drawn white whatever the colormap, so the support of ``P`` shows.
+    colorbar : bool
+
+    Returns
+    -------
+    ax : Axes (the matrix)
+    """
+    P = as_float_array(P, "P", ndim=2)
+    if np.any(P < 0):
+        raise ValueError(f"P must be non-negative, got minimum {P.min():.3g}")
+    N, M = P.shape
+    a = P.sum(axis=1) if a is None else as_float_array(a, "a", ndim=1)
+    b = P.sum(axis=0) if b is None else as_float_array(b, "b", ndim=1)
+    if a.shape[0] != N or b.shape[0] != M:
+        raise ValueError(f"a and b must have {N} and {M} entries, got {a.shape[0]} and {b.shape[0]}")
+    import matplotlib as mpl
+
+    ax = _new_axes(ax, figsize=(4.8, 4.4))
+    cm = mpl.colormaps[cmap].copy() if isinstance(cmap, str) else cmap.copy()
+    cm.set_bad("white")
+    im = ax.imshow(np.ma.masked_equal(P, 0.0), cmap=cm, vmin=0.0, vmax=float(P.max()) if P.max() > 0 else 1.0,
+                   aspect="auto", interpolation="nearest",
+                   extent=(-0.5, M - 0.5, N - 0.5, -0.5))
+    ax.set_xlabel("target atom j")
+    ax.set_ylabel("source atom i")
+    if title:
+        ax.set_title(title, pad=42 if marginals else 6)
+    if marginals:
+        left = ax.inset_axes([-0.2, 0.0, 0.14, 1.0], sharey=ax)
+        left.barh(np.arange(N), a, height=0.9, color=SOURCE_COLOR)
+        left.invert_xaxis()
+        left.set_xticks([])
+        left.tick_params(labelleft=False, left=False)
+        left.set_title("a", fontsize=9)
+        for s in ("top", "bottom", "left"):
+            left.spines[s].set_visible(False)
+        top = ax.inset_axes([0.0, 1.03, 1.0, 0.14], sharex=ax)
+        top.bar(np.arange(M), b, width=0.9, color=TARGET_COLOR)
+        top.set_yticks([])
+        top.tick_params(labelbottom=False, bottom=False)
+        top.text(1.01, 0.5, "b", transform=top.transAxes, fontsize=9, va="center")
+        for s in ("top", "right", "left"):
+            top.spines[s].set_visible(False)
+        ax.yaxis.set_label_coords(-0.23, 0.5)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, fraction=0.05, pad=0.02, label="mass $P_{ij}$")
+    return ax
+
+
+def plot_plan(X, Y, P, ax=None, a=None, b=None, threshold=1e-9, max_width=3.0, color=PLAN_COLOR,
+              points=True, size=30.0):
+    """A transport plan (or an assignment) drawn as segments between two 2-D clouds.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    Y : ndarray of shape (M, 2)
+    P : ndarray of shape (N, M), or an integer array ``sigma`` of shape (N,)
+        A coupling: segment ``X_i -- Y_j`` has a width proportional to ``P[i, j]`` (the largest entry
+        gets ``max_width``). A permutation ``sigma`` draws ``X_i -- Y_sigma[i]`` with equal widths.
+    a, b : ndarray, optional
+        Weights of the dots (default: the marginals of ``P``).
+    threshold : float
+        Entries of ``P`` at most ``threshold * P.max()`` are not drawn.
+    points : bool
+        Also draw the two clouds (source blue, target orange, dot areas proportional to mass).
+
+    Returns
+    -------
+    ax : Axes
+    """
+    from matplotlib.collections import LineCollection
+
+    X = check_points(X, "X", d=2)
+    Y = check_points(Y, "Y", d=2)
+    N, M = X.shape[0], Y.shape[0]
+    P_arr = np.asarray(P)
+    if P_arr.ndim == 1:
+        if not np.issubdtype(P_arr.dtype, np.integer) or P_arr.shape[0] != N:
+            raise ValueError(f"P given as a permutation must be {N} integers, got {P_arr.shape} {P_arr.dtype}")
+        if P_arr.min(initial=0) < 0 or P_arr.max(initial=0) >= M:
+            raise ValueError(f"P given as a permutation must index Y (0..{M - 1})")
+        P_arr = np.zeros((N, M))
+        P_arr[np.arange(N), np.asarray(P)] = 1.0 / N
+    P_arr = as_float_array(P_arr, "P", ndim=2)
+    if P_arr.shape != (N, M):
+        raise ValueError(f"P must have shape ({N}, {M}) to match X and Y, got {P_arr.shape}")
+    if np.any(P_arr < 0):
+        raise ValueError(f"P must be non-negative, got minimum {P_arr.min():.3g}")
+    ax = _new_axes(ax)
+    pmax = float(P_arr.max()) if P_arr.size else 0.0
+    if pmax > 0:
+        i, j = np.nonzero(P_arr > threshold * pmax)
+        segments = np.stack([X[i], Y[j]], axis=1)
+        widths = max_width * P_arr[i, j] / pmax
+        ax.add_collection(LineCollection(segments, linewidths=widths, colors=color, alpha=0.8,
+                                         capstyle="round", zorder=1))
+    if points:
+        a_w = P_arr.sum(axis=1) if a is None else a
+        b_w = P_arr.sum(axis=0) if b is None else b
+        a_w = a_w / a_w.sum() if np.sum(a_w) > 0 else None
+        b_w = b_w / b_w.sum() if np.sum(b_w) > 0 else None
+        plot_points(X, a_w, ax=ax, color=SOURCE_COLOR, size=size, label="source $X$", zorder=2)
+        plot_points(Y, b_w, ax=ax, color=TARGET_COLOR, size=size, label="target $Y$", zorder=2)
+    ax.autoscale_view()
+    ax.set_aspect("equal", adjustable="datalim")
+    return ax
