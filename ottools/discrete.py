@@ -1,0 +1,647 @@
+"""Discrete optimal transport: point clouds, histograms, assignment, Kantorovich's linear program.
+
+Taught in tours 01 to 04 (slides 3-10 of the talk).
+
+Conventions (MATH.md section 0), used by every function below:
+
+* a discrete measure is ``mu = sum_i a_i delta_{X_i}`` with ``X`` of shape ``(N, d)`` and weights
+  ``a`` on the probability simplex (``None`` means uniform, ``a_i = 1/N``);
+* the cost is ``C[i, j] = ||X_i - Y_j||^p`` (Euclidean norm), ``p >= 1`` for a distance;
+* ``W_p(mu, nu)^p = min_{P in Pi(a, b)} <P, C>``; for two uniform clouds of the same size this is
+  ``(1/N) min_sigma sum_i ||X_i - Y_sigma(i)||^p`` (the slide 5 formula omits the ``1/N``);
+* the coupling of a permutation is ``P_sigma = (1/N) 1[j = sigma(i)]``: ``X_i`` is sent to
+  ``Y_sigma(i)`` (slide 7 omits the ``1/N`` and writes ``i = sigma(j)``);
+* a function called ``*_distance`` (and :func:`wasserstein_1d`) returns ``W_p`` itself, never its
+  ``p``-th power.
+
+Dense ``N x M`` cost matrices are refused above ``ottools._validate.MAX_DENSE_BYTES`` (2 GiB, about
+``N = M = 16000``): for larger clouds use the sliced Wasserstein distance (``ottools.sliced``).
+POT (``ot.emd``, ``ot.emd2``) is the production library for exact discrete optimal transport;
+the functions here are small, readable and checked against it.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy import optimize, sparse
+
+from ottools._validate import (
+    as_float_array,
+    check_dense_size,
+    check_image,
+    check_points,
+    check_positive_int,
+    check_rng,
+    check_weights,
+)
+
+__all__ = [
+    "image_to_cloud",
+    "cloud_to_image",
+    "sample_pixels",
+    "color_histogram",
+    "cost_matrix",
+    "wasserstein_1d",
+    "assignment",
+    "wasserstein_distance",
+    "auction",
+    "kantorovich",
+    "displacement_interpolation",
+]
+
+_SLICED_HINT = (
+    "exact optimal transport needs the full N x M cost matrix; for large point clouds use the "
+    "sliced Wasserstein distance (ottools.sliced), or wasserstein_1d in dimension 1"
+)
+
+
+def _check_p(p, *, minimum=0.0, why=""):
+    """The exponent ``p`` of the cost: a finite real number, strictly above ``minimum``
+    (or at least 1 when ``minimum == 1``)."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not np.isfinite(p):
+        raise ValueError(f"p must be a finite real number, got {p!r}")
+    if minimum >= 1 and p < 1:
+        raise ValueError(f"p must be at least 1{why}, got {p}")
+    if p <= 0:
+        raise ValueError(f"p must be positive, got {p}")
+    return float(p)
+
+
+# --------------------------------------------------------------------------------------------
+# Images <-> point clouds and histograms (tour 01)
+# --------------------------------------------------------------------------------------------
+
+
+def image_to_cloud(img):
+    """The pixels of an image as a point cloud (one point per pixel, its colour).
+
+    Parameters
+    ----------
+    img : ndarray of shape (H, W, 3) or (H, W)
+        Colour or grey image, floats in [0, 1] (or ``uint8``).
+
+    Returns
+    -------
+    X : ndarray of shape (H * W, 3) or (H * W, 1)
+        The colours in row-major pixel order; the measure ``(1/N) sum_x delta_{img(x)}`` is the
+        Lagrangian discretisation of the image's colour distribution (slide 4, tour 01).
+
+    Examples
+    --------
+    >>> image_to_cloud(np.zeros((2, 3, 3))).shape
+    (6, 3)
+    >>> image_to_cloud(np.zeros((2, 3))).shape
+    (6, 1)
+    """
+    img = check_image(img, "img")
+    c = 1 if img.ndim == 2 else img.shape[2]
+    return img.reshape(-1, c)
+
+
+def cloud_to_image(X, shape):
+    """Put a point cloud of colours back on the pixel grid (inverse of :func:`image_to_cloud`).
+
+    Parameters
+    ----------
+    X : ndarray of shape (H * W, 3), (H * W, 1) or (H * W,)
+        One colour per pixel in row-major order.
+    shape : tuple
+        ``(H, W, 3)`` for a colour image, ``(H, W)`` for a grey one (an image's ``.shape``).
+
+    Returns
+    -------
+    img : ndarray of shape ``shape``
+        Values are not clipped: a transported cloud may leave ``[0, 1]`` slightly, clip it
+        explicitly (``np.clip(img, 0, 1)``) before display if needed.
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(0).random((4, 5, 3))
+    >>> np.array_equal(cloud_to_image(image_to_cloud(img), img.shape), img)
+    True
+    """
+    X = check_points(X, "X")
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError as exc:
+        raise ValueError(f"shape must be a tuple (H, W) or (H, W, 3), got {shape!r}") from exc
+    if len(shape) not in (2, 3) or min(shape) < 1:
+        raise ValueError(f"shape must be (H, W) or (H, W, c) with positive sizes, got {shape}")
+    c = 1 if len(shape) == 2 else shape[2]
+    if X.shape != (shape[0] * shape[1], c):
+        raise ValueError(
+            f"X must have shape (H * W, {c}) = {(shape[0] * shape[1], c)} for an image of "
+            f"shape {shape}, got {X.shape}"
+        )
+    return X.reshape(shape)
+
+
+def sample_pixels(img_or_cloud, n, rng=None, *, return_index=False):
+    """``n`` distinct pixels (or points) drawn uniformly at random, without replacement.
+
+    Parameters
+    ----------
+    img_or_cloud : ndarray of shape (H, W, 3) or (N, d)
+        A colour image (3-D array) or a point cloud (2-D array). A grey image, being 2-D too, is
+        passed as ``image_to_cloud(img)``.
+    n : int
+        Number of samples, ``1 <= n <= N``.
+    rng : numpy.random.Generator, int or None
+        Source of randomness (explicit, for reproducible tours).
+    return_index : bool
+        Also return the indices of the chosen rows in the cloud (row-major pixel order).
+
+    Returns
+    -------
+    S : ndarray of shape (n, d)
+        The sampled points, in random order. Its uniform measure is an unbiased sub-sample of
+        the image's colour distribution.
+    idx : ndarray of shape (n,), only if ``return_index``
+
+    Examples
+    --------
+    >>> sample_pixels(np.arange(10.0)[:, None], 3, rng=0).shape
+    (3, 1)
+    """
+    arr = np.asarray(img_or_cloud)
+    X = image_to_cloud(arr) if arr.ndim == 3 else check_points(arr, "img_or_cloud")
+    n = check_positive_int(n, "n")
+    if n > X.shape[0]:
+        raise ValueError(f"n must be at most the number of points ({X.shape[0]}), got {n}")
+    idx = check_rng(rng).choice(X.shape[0], size=n, replace=False)
+    return (X[idx], idx) if return_index else X[idx]
+
+
+def color_histogram(X, bins=16):
+    """The colour histogram of a cloud: weights on the centres of a regular grid of ``[0, 1]^d``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, d)
+        Colours in ``[0, 1]`` (e.g. ``image_to_cloud(img)``, ``d = 3``).
+    bins : int
+        Number of bins per axis; there are ``K = bins ** d`` cells.
+
+    Returns
+    -------
+    centres : ndarray of shape (K, d)
+        Cell centres ``(k + 1/2) / bins``, the last axis varying fastest.
+    weights : ndarray of shape (K,)
+        Fraction of the points in each cell (sums to 1; empty cells have weight 0: keep
+        ``weights > 0`` for a compact measure).
+
+    Notes
+    -----
+    This is the Eulerian discretisation of slide 4 (fixed positions, variable weights); the cell
+    of a point is ``floor(x * bins)`` per axis, with the value 1 put in the last cell.
+
+    Examples
+    --------
+    >>> c, w = color_histogram(np.array([[0.1, 0.2, 0.3], [0.9, 0.9, 1.0]]), bins=2)
+    >>> c.shape, w.tolist()
+    ((8, 3), [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5])
+    """
+    X = check_points(X, "X")
+    bins = check_positive_int(bins, "bins")
+    N, d = X.shape
+    check_dense_size((bins**d,), "color_histogram(bins)", hint="use fewer bins")
+    if X.min() < 0.0 or X.max() > 1.0:
+        raise ValueError(
+            f"X must hold colours in [0, 1], got range [{X.min():.4g}, {X.max():.4g}]"
+        )
+    cells = np.minimum((X * bins).astype(np.int64), bins - 1)
+    flat = np.ravel_multi_index(tuple(cells.T), (bins,) * d)
+    weights = np.bincount(flat, minlength=bins**d) / N
+    axes = (np.arange(bins) + 0.5) / bins
+    centres = np.stack(np.meshgrid(*([axes] * d), indexing="ij"), axis=-1).reshape(-1, d)
+    return centres, weights
+
+
+# --------------------------------------------------------------------------------------------
+# Costs and Wasserstein distances (tour 02)
+# --------------------------------------------------------------------------------------------
+
+
+def cost_matrix(X, Y, p=2):
+    """The ground cost ``C[i, j] = ||X_i - Y_j||^p`` between two clouds.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, d)
+    Y : ndarray of shape (M, d)
+        1-D arrays are read as points on the line.
+    p : float, > 0
+        Exponent (``p >= 1`` for ``W_p`` to be a distance; ``p < 1`` gives a concave cost).
+
+    Returns
+    -------
+    C : ndarray of shape (N, M)
+
+    Notes
+    -----
+    The squared distances are summed coordinate by coordinate (exact: ``C[i, i] = 0`` when
+    ``X_i = Y_i``, unlike the ``|x|^2 + |y|^2 - 2 x.y`` expansion). A matrix above
+    ``MAX_DENSE_BYTES`` (2 GiB) is refused; use the sliced methods of ``ottools.sliced``.
+
+    Examples
+    --------
+    >>> cost_matrix([[0.0, 0.0]], [[3.0, 4.0]], p=1)
+    array([[5.]])
+    """
+    X = check_points(X, "X")
+    Y = check_points(Y, "Y", d=X.shape[1])
+    p = _check_p(p)
+    check_dense_size((X.shape[0], Y.shape[0]), "cost_matrix", hint=_SLICED_HINT)
+    if X.shape[1] == 1:
+        C = np.abs(X[:, 0, None] - Y[None, :, 0])
+        return C**p if p != 1 else C
+    D2 = np.zeros((X.shape[0], Y.shape[0]))
+    for k in range(X.shape[1]):  # loop over the d coordinates only
+        D2 += (X[:, k, None] - Y[None, :, k]) ** 2
+    return D2 if p == 2 else D2 ** (p / 2)
+
+
+def wasserstein_1d(x, y, a=None, b=None, p=2):
+    """Exact ``W_p`` between two weighted measures on the line, by the quantile formula.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N,) or (N, 1)
+    y : ndarray of shape (M,) or (M, 1)
+        Positions; any sizes, unsorted, repeats allowed.
+    a : ndarray of shape (N,), optional
+    b : ndarray of shape (M,), optional
+        Probability weights (uniform if omitted).
+    p : float, >= 1
+        Exponent. For ``p < 1`` the cost is concave and sorting is *not* optimal: refused
+        (solve ``kantorovich(a, b, cost_matrix(x, y, p))`` instead).
+
+    Returns
+    -------
+    float
+        ``W_p(mu, nu)`` (not its ``p``-th power).
+
+    Notes
+    -----
+    For a convex cost the monotone coupling is optimal (slide 6):
+    ``W_p^p = int_0^1 |F_mu^{-1}(t) - F_nu^{-1}(t)|^p dt``. Both quantile functions are piecewise
+    constant, with jumps at the cumulative weights of the sorted atoms; merging the two lists of
+    jumps ``0 = t_0 < ... < t_K = 1`` (``K <= N + M - 1`` distinct) gives
+    ``W_p^p = sum_k (t_k - t_{k-1}) |x_(i_k) - y_(j_k)|^p`` where ``x_(i_k)``, ``y_(j_k)`` are the
+    quantiles on ``(t_{k-1}, t_k]``. Cost: ``O((N + M) log(N + M))`` for the sorts; the merge of
+    the two sorted lists is linear (a stable sort of two sorted runs).
+
+    References
+    ----------
+    F. Santambrogio, *Optimal Transport for Applied Mathematicians*, Birkhauser 2015, ch. 2.
+    G. Peyre, M. Cuturi, *Computational Optimal Transport*, FnT ML 11(5-6), 2019, sec. 2.6.
+
+    Examples
+    --------
+    >>> wasserstein_1d([0.0, 1.0], [2.0, 3.0])
+    2.0
+    >>> round(wasserstein_1d([0.0], [0.0, 1.0], b=[0.5, 0.5], p=1), 12)
+    0.5
+    """
+    x = check_points(x, "x", d=1)[:, 0]
+    y = check_points(y, "y", d=1)[:, 0]
+    p = _check_p(p, minimum=1, why=" (for p < 1 sorting is not optimal: use kantorovich)")
+    N, M = x.size, y.size
+    uniform = a is None and b is None and N == M
+    a = check_weights(a, N, "a")
+    b = check_weights(b, M, "b")
+    if uniform:  # sort both and pair the order statistics
+        cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** p)
+        return float(cost ** (1.0 / p))
+    ix, iy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
+    xs, ys = x[ix], y[iy]
+    cx, cy = np.cumsum(a[ix]), np.cumsum(b[iy])
+    cx[-1] = cy[-1] = 1.0  # both measures have exactly unit mass
+    t = np.concatenate([cx, cy])
+    order = np.argsort(t, kind="stable")  # merges two sorted runs in linear time
+    t = t[order]
+    dt = np.diff(t, prepend=0.0)
+    from_x = order < N
+    # On (t_{k-1}, t_k] the quantile index of x is the number of jumps of F_x strictly before k.
+    qx = np.minimum(np.cumsum(from_x) - from_x, N - 1)
+    qy = np.minimum(np.cumsum(~from_x) - ~from_x, M - 1)
+    cost = np.dot(dt, np.abs(xs[qx] - ys[qy]) ** p)
+    return float(max(cost, 0.0) ** (1.0 / p))
+
+
+def assignment(X, Y, p=2):
+    """The optimal assignment ``sigma`` between two clouds of the same size (slide 5).
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (N, d)
+    p : float, > 0
+        Exponent of the cost ``||X_i - Y_j||^p`` (any ``p``: the assignment problem is solved
+        exactly whatever the cost).
+
+    Returns
+    -------
+    sigma : ndarray of int, shape (N,)
+        ``X_i`` is matched with ``Y[sigma[i]]``; ``Y[sigma]`` is the projection of ``X`` onto the
+        clouds with the distribution of ``Y`` (for ``p = 2``), and
+        ``W_p^p = mean(||X - Y[sigma]||^p)``.
+
+    Notes
+    -----
+    ``min_sigma (1/N) sum_i C[i, sigma(i)]`` solved by ``scipy.optimize.linear_sum_assignment``,
+    a shortest-augmenting-path (Jonker-Volgenant) variant of the Hungarian method,
+    ``O(N^3)`` in the worst case.
+
+    References
+    ----------
+    H. W. Kuhn, The Hungarian method for the assignment problem, Naval Res. Logist. Q. 2, 1955.
+    R. Jonker, A. Volgenant, A shortest augmenting path algorithm for dense and sparse linear
+    assignment problems, Computing 38, 1987.
+
+    Examples
+    --------
+    >>> assignment([[0.0], [1.0]], [[1.1], [0.1]])
+    array([1, 0])
+    """
+    X = check_points(X, "X")
+    Y = check_points(Y, "Y", d=X.shape[1])
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(
+            f"X and Y must have the same number of points for an assignment, got {X.shape[0]} "
+            f"and {Y.shape[0]}; use kantorovich for different sizes"
+        )
+    C = cost_matrix(X, Y, p)
+    return optimize.linear_sum_assignment(C)[1]
+
+
+def wasserstein_distance(X, Y, p=2, a=None, b=None):
+    """Exact ``W_p`` between two discrete measures, by the fastest exact method that applies.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, d)
+    Y : ndarray of shape (M, d)
+    p : float, >= 1
+    a : ndarray of shape (N,), optional
+    b : ndarray of shape (M,), optional
+        Probability weights (uniform if omitted).
+
+    Returns
+    -------
+    float
+        ``W_p(mu, nu)``, the distance itself (not its ``p``-th power).
+
+    Notes
+    -----
+    ``d = 1``: sorting / quantiles (:func:`wasserstein_1d`); uniform weights and ``N = M``: the
+    assignment (:func:`assignment`); otherwise Kantorovich's linear program
+    (:func:`kantorovich`).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    >>> wasserstein_distance(X, X + [3.0, 4.0])
+    5.0
+    """
+    X = check_points(X, "X")
+    Y = check_points(Y, "Y", d=X.shape[1])
+    p = _check_p(p, minimum=1, why=" for W_p to be a distance")
+    if X.shape[1] == 1:
+        return wasserstein_1d(X, Y, a, b, p)
+    N, M = X.shape[0], Y.shape[0]
+    if a is None and b is None and N == M:
+        sigma = assignment(X, Y, p)
+        cost = np.mean(np.sum((X - Y[sigma]) ** 2, axis=1) ** (p / 2))
+    else:
+        cost = kantorovich(a, b, cost_matrix(X, Y, p))[1]
+    return float(max(cost, 0.0) ** (1.0 / p))
+
+
+# --------------------------------------------------------------------------------------------
+# Auction (tour 02), Kantorovich's linear program and McCann's interpolation (tour 03)
+# --------------------------------------------------------------------------------------------
+
+
+def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
+    """Bertsekas' auction algorithm with epsilon-scaling, for the assignment problem.
+
+    Parameters
+    ----------
+    C : ndarray of shape (N, N)
+        Cost matrix (minimised).
+    eps : float, optional
+        Final bid increment. The result costs at most ``N * eps`` more than the optimum
+        ``min_sigma sum_i C[i, sigma(i)]`` (exact if the costs are integers and ``eps < 1/N``).
+        Default ``1e-6 * (max C - min C) / N``, i.e. a relative gap below ``1e-6``.
+    scaling : float, > 1
+        Factor by which ``eps`` is divided between phases (epsilon-scaling), starting from
+        ``(max C - min C) / scaling``.
+    max_rounds : int
+        Safety bound on the total number of bidding rounds.
+
+    Returns
+    -------
+    sigma : ndarray of int, shape (N,)
+        Person ``i`` gets object ``sigma[i]``.
+    prices : ndarray of shape (N,)
+        Final object prices ``q_j``; with ``f_i = min_j (C[i, j] + q_j)`` and ``g_j = -q_j``,
+        ``(f, g)`` is a dual-feasible pair and ``C[i, sigma(i)] + q_sigma(i) <= f_i + eps``
+        (``eps``-complementary slackness).
+
+    Notes
+    -----
+    Each unassigned person ``i`` bids for its best object ``j1 = argmin_j C[i, j] + q_j``, raising
+    the price by the gap to its second-best object plus ``eps``; every object goes to its highest
+    bidder, whose former owner becomes unassigned (the Jacobi, vectorised form: all unassigned
+    persons bid at once). ``eps``-complementary slackness is kept at every step, hence the
+    ``N * eps`` bound when everyone is assigned. The ``eps``-scaling phases reuse the prices of
+    the previous phase, which keeps the number of rounds small.
+
+    References
+    ----------
+    D. P. Bertsekas, The auction algorithm: a distributed relaxation method for the assignment
+    problem, Ann. Oper. Res. 14, 1988.
+    D. P. Bertsekas, J. Eckstein, Dual coordinate step methods for linear network flow problems,
+    Math. Prog. 42, 1988.
+
+    Examples
+    --------
+    >>> sigma, prices = auction(np.array([[4.0, 1.0], [1.0, 3.0]]))
+    >>> sigma
+    array([1, 0])
+    """
+    C = as_float_array(C, "C", ndim=2)
+    N = C.shape[0]
+    if C.shape != (N, N) or N == 0:
+        raise ValueError(f"C must be a non-empty square cost matrix (N, N), got shape {C.shape}")
+    if isinstance(scaling, bool) or not np.isfinite(scaling) or scaling <= 1:
+        raise ValueError(f"scaling must be a number above 1, got {scaling!r}")
+    span = float(C.max() - C.min())
+    if eps is None:
+        eps = 1e-6 * max(span, 1e-300) / N
+    if isinstance(eps, bool) or not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    prices = np.zeros(N)
+    if N == 1:
+        return np.zeros(1, dtype=np.int64), prices
+    eps_k = max(span / scaling, eps)
+    rounds = 0
+    while True:
+        owner = np.full(N, -1)  # owner[j]: person holding object j
+        sigma = np.full(N, -1)  # sigma[i]: object held by person i
+        free = np.arange(N)
+        while free.size:
+            rounds += 1
+            if rounds > max_rounds:
+                raise RuntimeError(f"auction did not finish in {max_rounds} rounds; raise eps")
+            V = C[free] + prices  # (F, N) what each free person would pay
+            rows = np.arange(free.size)
+            j1 = np.argmin(V, axis=1)
+            w1 = V[rows, j1]
+            V[rows, j1] = np.inf
+            w2 = V.min(axis=1)
+            bids = prices[j1] + (w2 - w1) + eps_k
+            order = np.lexsort((bids, j1))  # by object, then by bid: the last one wins
+            js = j1[order]
+            last = np.append(js[1:] != js[:-1], True)
+            objs, winners = js[last], free[order[last]]
+            losers = owner[objs]
+            sigma[losers[losers >= 0]] = -1
+            owner[objs] = winners
+            sigma[winners] = objs
+            prices[objs] = bids[order[last]]
+            free = np.flatnonzero(sigma < 0)
+        if eps_k <= eps:
+            return sigma, prices
+        eps_k = max(eps_k / scaling, eps)
+
+
+#: Largest Kantorovich linear program (number of variables N * M) solved by :func:`kantorovich`.
+MAX_LP_VARIABLES = 4_000_000
+
+
+def kantorovich(a, b, C):
+    """Optimal coupling of Kantorovich's linear program, as a vertex of the transport polytope.
+
+    Parameters
+    ----------
+    a : ndarray of shape (N,) or None
+    b : ndarray of shape (M,) or None
+        Probability weights of the two measures (uniform if ``None``).
+    C : ndarray of shape (N, M)
+        Cost matrix, e.g. ``cost_matrix(X, Y, p)``.
+
+    Returns
+    -------
+    P : ndarray of shape (N, M)
+        An optimal coupling: ``P >= 0``, ``P 1 = a``, ``P^T 1 = b``. It is a vertex (basic
+        solution), so it has at most ``N + M - 1`` non-zeros and its support is a forest;
+        for uniform weights and ``N = M`` it is ``(1/N)`` times a permutation matrix (Birkhoff).
+    cost : float
+        ``<P, C> = W_p^p`` when ``C = cost_matrix(X, Y, p)``.
+    f : ndarray of shape (N,)
+    g : ndarray of shape (M,)
+        Optimal dual potentials: ``f_i + g_j <= C[i, j]`` for all ``i, j``, with equality where
+        ``P[i, j] > 0`` (complementary slackness), and ``<f, a> + <g, b> = cost``.
+        Normalised by ``g[-1] = 0`` (they are defined up to ``f + c, g - c``).
+
+    Notes
+    -----
+    ``min_{P >= 0} <P, C>`` subject to the ``N + M`` marginal equalities, one of which is
+    redundant (the total masses agree) and is dropped, leaving a full-rank system of ``N + M - 1``
+    rows. Solved by the dual simplex of HiGHS (``scipy.optimize.linprog(method="highs-ds")``),
+    which returns a basic solution; an interior-point method would not. The duals are HiGHS'
+    equality marginals (the dropped constraint has dual 0). ``N * M`` is limited to
+    :data:`MAX_LP_VARIABLES`. The production solver is POT's network simplex ``ot.emd``.
+
+    References
+    ----------
+    L. Kantorovich, On the translocation of masses, Dokl. Akad. Nauk SSSR 37, 1942.
+    G. Birkhoff, Tres observaciones sobre el algebra lineal, Univ. Nac. Tucuman Rev. Ser. A 5, 1946.
+    G. Peyre, M. Cuturi, Computational Optimal Transport, FnT ML 11(5-6), 2019, ch. 3.
+
+    Examples
+    --------
+    >>> P, cost, f, g = kantorovich([0.5, 0.5], [1.0], [[1.0], [3.0]])
+    >>> P.ravel(), cost
+    (array([0.5, 0.5]), 2.0)
+    """
+    C = as_float_array(C, "C", ndim=2)
+    N, M = C.shape
+    if N == 0 or M == 0:
+        raise ValueError(f"C must be a non-empty (N, M) cost matrix, got shape {C.shape}")
+    a = check_weights(a, N, "a")
+    b = check_weights(b, M, "b")
+    if N * M > MAX_LP_VARIABLES:
+        raise ValueError(
+            f"kantorovich: a linear program with N * M = {N * M} variables is above the limit "
+            f"MAX_LP_VARIABLES = {MAX_LP_VARIABLES}; use POT's ot.emd for large exact problems, "
+            f"or the sliced Wasserstein methods (ottools.sliced)"
+        )
+    rows = sparse.kron(sparse.eye(N), np.ones((1, M)))  # (P 1)_i = a_i
+    cols = sparse.kron(np.ones((1, N)), sparse.eye(M))  # (P^T 1)_j = b_j
+    A_eq = sparse.vstack([rows, cols.tocsr()[: M - 1]]).tocsc()
+    b_eq = np.concatenate([a, b[: M - 1]])
+    res = optimize.linprog(
+        C.ravel(), A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds"
+    )
+    if res.status != 0:  # pragma: no cover - the transport polytope is never empty
+        raise RuntimeError(f"kantorovich: the LP solver failed: {res.message}")
+    P = np.maximum(res.x, 0.0).reshape(N, M)
+    duals = res.eqlin.marginals
+    f, g = duals[:N].copy(), np.append(duals[N:], 0.0)
+    return P, float(np.sum(P * C)), f, g
+
+
+def displacement_interpolation(X, Y, P, t):
+    """McCann's displacement interpolant between two discrete measures, from a coupling.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, d)
+    Y : ndarray of shape (M, d)
+    P : ndarray of shape (N, M)
+        A coupling (non-negative, total mass 1), optimal for the cost ``||x - y||^2`` to get a
+        Wasserstein geodesic (e.g. ``kantorovich(a, b, cost_matrix(X, Y))[0]``).
+    t : float in [0, 1]
+        Time: ``t = 0`` gives ``mu``, ``t = 1`` gives ``nu``.
+
+    Returns
+    -------
+    Z : ndarray of shape (K, d)
+        Atoms ``(1 - t) X_i + t Y_j`` for the ``K`` pairs with ``P[i, j] > 0`` (row-major order).
+    m : ndarray of shape (K,)
+        Their masses ``P[i, j]`` (sum to 1).
+
+    Notes
+    -----
+    ``mu_t = sum_{i,j} P_ij delta_{(1-t) X_i + t Y_j}``. With ``P`` optimal for the squared
+    distance, ``W_2(mu_s, mu_t) = |t - s| W_2(mu_0, mu_1)`` (a constant-speed geodesic) and
+    ``mu_t`` is a barycenter of ``mu_0, mu_1`` with weights ``(1 - t, t)``; ``K <= N + M - 1``
+    when ``P`` is a vertex. Used again in the barycenter tours.
+
+    References
+    ----------
+    R. J. McCann, A convexity principle for interacting gases, Adv. Math. 128, 1997.
+
+    Examples
+    --------
+    >>> Z, m = displacement_interpolation([[0.0]], [[2.0]], [[1.0]], 0.25)
+    >>> Z, m
+    (array([[0.5]]), array([1.]))
+    """
+    X = check_points(X, "X")
+    Y = check_points(Y, "Y", d=X.shape[1])
+    P = as_float_array(P, "P", ndim=2)
+    if P.shape != (X.shape[0], Y.shape[0]):
+        raise ValueError(
+            f"P must have shape (N, M) = {(X.shape[0], Y.shape[0])} to couple X and Y, "
+            f"got {P.shape}"
+        )
+    check_weights(P.ravel(), P.size, "P")  # non-negative, total mass 1
+    if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0.0 <= t <= 1.0:
+        raise ValueError(f"t must be a number in [0, 1], got {t!r}")
+    I, J = np.nonzero(P > 0)
+    return (1.0 - t) * X[I] + t * Y[J], P[I, J]
