@@ -1,0 +1,608 @@
+"""Stationary Gaussian texture models: periodic component, spot noise and random phase noise.
+
+Taught in ``tours/09_gaussian_textures.ipynb`` (slides 26-29 of the talk).
+
+Conventions (``../shared/reference/MATH.md`` sections 0 and 5)
+-------------------------------------------------------------
+* A *field* is a real array of shape ``(n1, n2, d)`` (an image with ``d`` channels), ``(n1, n2)``
+  (a grey image), or, with ``spatial_dims=3``, ``(n1, n2, n3, d)`` / ``(n1, n2, n3)`` (a video).
+  The channel axis is always the **last** one and is optional; the first ``spatial_dims`` axes are
+  the spatial (and temporal) axes, on which the domain is a discrete torus (periodic boundary).
+  Real inputs give real outputs of the same layout (a grey input gives a grey output).
+* ``N = n1 * n2 [* n3]`` is the number of pixels. The DFT is numpy's, unnormalised:
+  ``f_hat(w) = sum_x f(x) exp(-2i pi <x, w>)`` with ``<x, w> = sum_k x_k w_k / n_k``.
+* From one exemplar ``f0`` (in practice its periodic component), the stationary Gaussian model
+  ``N(m, Sigma)`` has the mean ``m = (1/N) sum_x f0(x)`` (in ``R^d``) and the covariance
+  ``Sigma[(x, i), (y, j)] = (1/N) sum_u g_i(u) g_j(u + y - x)`` with ``g = f0 - m``; in Fourier
+  ``(Sigma v)_hat(w) = c_hat(w) v_hat(w)`` with the ``d x d`` matrix
+  ``c_hat(w) = (1/N) g_hat(w) g_hat(w)^*``, of rank one: a *spot noise* model.
+  (Slide 28 prints ``f0_hat f0_hat^*`` without the ``1/N`` and without removing the mean.)
+* The model stores the *spot* (texton) ``t = (f0 - m) / sqrt(N)``; a sample is
+  ``f = m + t * W`` (circular convolution of every channel with the **same** white noise
+  ``W ~ N(0, Id_N)``). Convolving each channel with its own noise (``shared_noise=False``) keeps
+  each channel's statistics but destroys the correlations between channels: it is the classic
+  mistake, kept here only to show it.
+* Synthesis on a larger domain zero-pads the spot (never tiles the exemplar): the pixel covariance
+  ``sum_u t(u) t(u)^T`` is unchanged.
+
+All FFTs are real-to-complex (``scipy.fft.rfftn`` over the spatial axes); nothing loops over
+pixels or frequencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import fft as sfft
+
+from ottools._validate import as_float_array, check_dense_size, check_rng
+
+__all__ = [
+    "GaussianTextureModel",
+    "periodic_smooth_decomposition",
+    "periodic_component",
+    "estimate_model",
+    "apply_covariance",
+    "covariance_matrix",
+    "cholesky_synthesis",
+    "spot_noise",
+    "random_phase_noise",
+    "log_spectrum",
+]
+
+#: Largest dense covariance matrix (bytes) that :func:`covariance_matrix` builds: 80 MiB,
+#: i.e. ``N d <= 3238`` (a 56 x 56 grey image, or 32 x 32 in colour).
+MAX_COVARIANCE_BYTES = 80 * 1024**2
+
+
+# --------------------------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------------------------
+def _check_spatial_dims(spatial_dims):
+    if isinstance(spatial_dims, bool) or spatial_dims not in (1, 2, 3):
+        raise ValueError(
+            f"spatial_dims must be 2 (images) or 3 (videos) (1 for signals), got {spatial_dims!r}"
+        )
+    return int(spatial_dims)
+
+
+def _as_field(u, name, spatial_dims):
+    """Return ``(x, grey)``: ``x`` float64 of shape ``(n1, ..., nD, d)`` and whether ``u`` was grey."""
+    spatial_dims = _check_spatial_dims(spatial_dims)
+    arr = np.asarray(u) if not isinstance(u, GaussianTextureModel) else None
+    if arr is None:
+        raise ValueError(f"{name} must be an array here, got a GaussianTextureModel")
+    if arr.ndim not in (spatial_dims, spatial_dims + 1):
+        kind = {1: "signal", 2: "image", 3: "video"}[spatial_dims]
+        shape_txt = ", ".join(f"n{k + 1}" for k in range(spatial_dims))
+        hint = " (for a video pass spatial_dims=3)" if arr.ndim == spatial_dims + 2 else ""
+        raise ValueError(
+            f"{name} must be a {kind} of shape ({shape_txt}) or ({shape_txt}, d) with the channels "
+            f"last, got an array of shape {arr.shape}{hint}"
+        )
+    x = as_float_array(arr, name)
+    if x.size == 0:
+        raise ValueError(f"{name} is empty, shape {x.shape}")
+    grey = x.ndim == spatial_dims
+    if grey:
+        x = x[..., None]
+    return x, grey
+
+
+def _out(x, grey):
+    return x[..., 0] if grey else x
+
+
+def _check_shape(shape, exemplar_shape, name="shape"):
+    """Output spatial shape: ``None`` (the exemplar's) or a tuple at least as large on every axis."""
+    if shape is None:
+        return tuple(exemplar_shape)
+    if np.isscalar(shape):
+        shape = (shape,) * len(exemplar_shape)
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise ValueError(f"{name} must be a tuple of {len(exemplar_shape)} integers, got {shape!r}") from None
+    if len(shape) != len(exemplar_shape) or not all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape
+    ):
+        raise ValueError(
+            f"{name} must be a tuple of {len(exemplar_shape)} integers (the spatial size of the "
+            f"output, without the channel axis), got {shape!r}"
+        )
+    shape = tuple(int(s) for s in shape)
+    if any(s < e for s, e in zip(shape, exemplar_shape)):
+        raise ValueError(
+            f"{name}={shape} is smaller than the exemplar {tuple(exemplar_shape)} on some axis; "
+            f"the spot cannot be cropped without changing the model: crop the exemplar first "
+            f"(the output must be at least as large as the exemplar on every axis)"
+        )
+    return shape
+
+
+# --------------------------------------------------------------------------------------------
+# Fourier helpers
+# --------------------------------------------------------------------------------------------
+def _axes(spatial_dims):
+    return tuple(range(spatial_dims))
+
+
+def _laplacian_symbol(shape):
+    """Eigenvalues ``sum_k (2 - 2 cos(2 pi w_k / n_k))`` of the periodic Laplacian on the rfft grid."""
+    D = len(shape)
+    lam = 0.0
+    for k, n in enumerate(shape):
+        w = np.arange(n // 2 + 1) if k == D - 1 else np.arange(n)
+        term = 2.0 - 2.0 * np.cos(2.0 * np.pi * w / n)
+        lam = lam + term.reshape((-1,) + (1,) * (D - 1 - k))
+    return lam
+
+
+def _white_noise_hat(shape, rng, channels, dtype):
+    """rfftn of real white noise ``N(0, Id)`` of spatial ``shape``, with ``channels`` channels
+    (``None``: one noise, shape ``(*rfft_shape, 1)``, broadcast over the channels)."""
+    c = 1 if channels is None else channels
+    W = rng.standard_normal(tuple(shape) + (c,), dtype=dtype)
+    return sfft.rfftn(W, axes=_axes(len(shape)))
+
+
+# --------------------------------------------------------------------------------------------
+# periodic + smooth decomposition
+# --------------------------------------------------------------------------------------------
+def periodic_smooth_decomposition(u, *, spatial_dims=2):
+    """Moisan's periodic plus smooth decomposition ``u = p + s``, channel by channel.
+
+    Parameters
+    ----------
+    u : ndarray of shape (n1, n2[, n3][, d])
+        Real field; the channel axis (last) is optional. Any number of spatial axes
+        (``spatial_dims``): 2 for images, 3 for videos.
+    spatial_dims : int, default 2
+
+    Returns
+    -------
+    p : ndarray, same shape as ``u``
+        Periodic component: no jump across the borders of the torus, same mean as ``u``.
+    s : ndarray, same shape as ``u``
+        Smooth component, zero mean; it holds the border discontinuities.
+
+    Notes
+    -----
+    ``p`` solves ``Lap_per p = Lap_int u`` with ``mean(p) = mean(u)``, where
+    ``Lap_per u(x) = 2D u(x) - sum of the 2D periodic neighbours`` and ``Lap_int`` counts only the
+    neighbours inside the domain (``D`` = ``spatial_dims``). Equivalently ``Lap_per s = v`` with the
+    boundary image ``v = Lap_per u - Lap_int u`` (``v(0, .) = u(0, .) - u(n1-1, .)``,
+    ``v(n1-1, .) = -v(0, .)``, and so on for each axis) and ``s_hat(0) = 0``, solved in Fourier:
+    ``s_hat(w) = v_hat(w) / sum_k (2 - 2 cos(2 pi w_k / n_k))``. Cost ``O(N d log N)``.
+    ``s = 0`` exactly when opposite borders of ``u`` are equal.
+
+    References
+    ----------
+    L. Moisan, "Periodic plus smooth image decomposition", J. Math. Imaging Vis. 39(2):161-179, 2011.
+
+    Examples
+    --------
+    >>> u = np.arange(12.0).reshape(3, 4)
+    >>> p, s = periodic_smooth_decomposition(u)
+    >>> bool(np.allclose(p + s, u)), round(float(s.mean()), 12)
+    (True, 0.0)
+    """
+    x, grey = _as_field(u, "u", spatial_dims)
+    shape = x.shape[:spatial_dims]
+    axes = _axes(spatial_dims)
+    v = np.zeros_like(x)
+    for k in axes:  # a loop over the D axes, not over pixels
+        jump = np.take(x, [-1], axis=k) - np.take(x, [0], axis=k)  # u(last) - u(0)
+        first = [slice(None)] * x.ndim
+        last = [slice(None)] * x.ndim
+        first[k] = slice(0, 1)
+        last[k] = slice(-1, None)
+        v[tuple(first)] -= jump
+        v[tuple(last)] += jump
+    lam = _laplacian_symbol(shape)
+    lam.flat[0] = 1.0  # the zero frequency is set apart below (s has zero mean)
+    s_hat = sfft.rfftn(v, axes=axes) / lam[..., None]
+    s_hat[(0,) * spatial_dims] = 0.0
+    s = sfft.irfftn(s_hat, s=shape, axes=axes)
+    return _out(x - s, grey), _out(s, grey)
+
+
+def periodic_component(u, *, spatial_dims=2):
+    """Periodic component ``p`` of Moisan's decomposition ``u = p + s`` (see
+    :func:`periodic_smooth_decomposition`, which also returns the smooth part ``s``).
+
+    Parameters
+    ----------
+    u : ndarray of shape (n1, n2[, n3][, d])
+    spatial_dims : int, default 2 (3 for videos)
+
+    Returns
+    -------
+    p : ndarray, same shape as ``u``
+
+    Examples
+    --------
+    >>> u = np.add.outer(np.arange(4.0), np.arange(5.0))  # a ramp: big jumps across the borders
+    >>> p = periodic_component(u)
+    >>> bool(abs(p[0] - p[-1]).sum() < abs(u[0] - u[-1]).sum())
+    True
+    """
+    return periodic_smooth_decomposition(u, spatial_dims=spatial_dims)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# the stationary Gaussian (spot noise) model
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class GaussianTextureModel:
+    """Stationary Gaussian texture model estimated from one exemplar (see :func:`estimate_model`).
+
+    Attributes
+    ----------
+    mean : ndarray of shape (d,)
+        Mean colour ``m``.
+    spot : ndarray of shape (n1, n2[, n3], d)
+        Normalised centred texton ``t = (f0 - m) / sqrt(N)`` (channels last, always present).
+        The covariance is ``Sigma v = t * t~ * v`` (``t~(x) = t(-x)``), i.e.
+        ``c_hat(w) = t_hat(w) t_hat(w)^*``.
+    grey : bool
+        Whether the exemplar had no channel axis (outputs are then grey too).
+    """
+
+    mean: np.ndarray
+    spot: np.ndarray
+    grey: bool = False
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def shape(self):
+        """Spatial shape ``(n1, n2[, n3])`` of the exemplar."""
+        return self.spot.shape[:-1]
+
+    @property
+    def spatial_dims(self):
+        return self.spot.ndim - 1
+
+    @property
+    def n_pixels(self):
+        """``N = n1 * n2 [* n3]``."""
+        return int(np.prod(self.shape))
+
+    @property
+    def n_channels(self):
+        return self.spot.shape[-1]
+
+    def spot_hat(self, shape=None, dtype=np.float64):
+        """rfftn of the spot zero-padded to spatial ``shape`` (cached), shape ``(*rfft_shape, d)``."""
+        shape = _check_shape(shape, self.shape)
+        dtype = np.dtype(dtype)
+        key = (shape, dtype.str)
+        if key not in self._cache:
+            if shape == self.shape:
+                t = self.spot
+            else:
+                t = np.zeros(shape + (self.n_channels,))
+                t[tuple(slice(0, n) for n in self.shape)] = self.spot
+            self._cache[key] = sfft.rfftn(t.astype(dtype), axes=_axes(len(shape)))
+        return self._cache[key]
+
+
+def estimate_model(f0, *, periodic=True, spatial_dims=2):
+    """Estimate the stationary Gaussian (spot noise) model of one exemplar.
+
+    Parameters
+    ----------
+    f0 : ndarray of shape (n1, n2[, n3][, d])
+        Exemplar, channels last (optional). Finite real values; a constant exemplar gives the zero
+        covariance (every sample is then the constant).
+    periodic : bool, default True
+        Use Moisan's periodic component of ``f0`` (removes the cross-shaped spectral artefact of
+        the border discontinuities). With ``False`` the exemplar is read as periodic as it is.
+    spatial_dims : int, default 2 (3 for videos)
+
+    Returns
+    -------
+    GaussianTextureModel
+        ``mean`` (``d,``) and ``spot`` ``t = (f0 - m) / sqrt(N)``.
+
+    Notes
+    -----
+    ``m = (1/N) sum_x f0(x)`` is the maximum-likelihood mean of any stationary model (the constant
+    vector is an eigenvector of every stationary covariance). The covariance is the empirical
+    (periodogram) estimate ``c(p) = (1/N) sum_x (f0(x) - m)(f0(x + p) - m)^T``, whose Fourier
+    transform ``c_hat(w) = (1/N) g_hat(w) g_hat(w)^* = t_hat(w) t_hat(w)^*`` has rank one at every
+    frequency (rank zero at ``w = 0``): this is the spot noise model.
+
+    References
+    ----------
+    B. Galerne, Y. Gousseau, J.-M. Morel, "Random phase textures: theory and synthesis",
+    IEEE Trans. Image Process. 20(1):257-267, 2011.
+    G.-S. Xia, S. Ferradans, G. Peyre, J.-F. Aujol, "Synthesizing and mixing stationary Gaussian
+    texture models", SIAM J. Imaging Sci. 7(1):476-508, 2014.
+
+    Examples
+    --------
+    >>> model = estimate_model(np.full((4, 5, 3), 0.5))
+    >>> model.mean, float(abs(model.spot).max())
+    (array([0.5, 0.5, 0.5]), 0.0)
+    """
+    x, grey = _as_field(f0, "f0", spatial_dims)
+    if periodic:
+        x = periodic_component(x[..., 0] if grey else x, spatial_dims=spatial_dims)
+        if grey:
+            x = x[..., None]
+    axes = _axes(spatial_dims)
+    mean = x.mean(axis=axes)
+    n = x.size // x.shape[-1]
+    spot = (x - mean) / np.sqrt(n)
+    return GaussianTextureModel(mean=mean, spot=spot, grey=grey)
+
+
+def _as_model(f0, spatial_dims, periodic):
+    if isinstance(f0, GaussianTextureModel):
+        return f0
+    return estimate_model(f0, periodic=periodic, spatial_dims=spatial_dims)
+
+
+def apply_covariance(model, v):
+    """Apply the model's covariance to a field: ``Sigma v`` in ``O(N d log N)`` by FFT.
+
+    Parameters
+    ----------
+    model : GaussianTextureModel
+    v : ndarray of the exemplar's shape, (n1, n2[, n3][, d])
+
+    Returns
+    -------
+    ndarray, same shape as ``v``
+        ``(Sigma v)(x) = sum_y c(y - x) v(y)``, with
+        ``c(p) = (1/N) sum_u (f0(u) - m)(f0(u + p) - m)^T``.
+
+    Notes
+    -----
+    Stationarity makes ``Sigma`` block-circulant, diagonalised by the DFT with ``d x d`` blocks:
+    ``(Sigma v)_hat(w) = c_hat(w) v_hat(w)`` and, for the spot noise model,
+    ``c_hat(w) v_hat(w) = t_hat(w) (t_hat(w)^* v_hat(w))`` (one inner product in ``C^d`` per
+    frequency).
+
+    Examples
+    --------
+    >>> model = estimate_model(np.arange(6.0).reshape(2, 3), periodic=False)
+    >>> delta = np.zeros((2, 3)); delta[0, 0] = 1.0
+    >>> round(float(apply_covariance(model, delta)[0, 0]), 6)  # the pixel variance
+    2.916667
+    """
+    if not isinstance(model, GaussianTextureModel):
+        raise ValueError(f"model must be a GaussianTextureModel (from estimate_model), got {type(model).__name__}")
+    x, grey = _as_field(v, "v", model.spatial_dims)
+    if x.shape[:-1] != model.shape or x.shape[-1] != model.n_channels:
+        want = model.shape if model.grey else model.shape + (model.n_channels,)
+        raise ValueError(f"v must have the exemplar's shape {want}, got {np.shape(v)}")
+    axes = _axes(model.spatial_dims)
+    t_hat = model.spot_hat()
+    v_hat = sfft.rfftn(x, axes=axes)
+    inner = np.sum(np.conj(t_hat) * v_hat, axis=-1, keepdims=True)
+    return _out(sfft.irfftn(t_hat * inner, s=model.shape, axes=axes), grey)
+
+
+def covariance_matrix(model):
+    """The dense ``Nd x Nd`` covariance matrix of a (tiny) model, for teaching and testing only.
+
+    Rows and columns are indexed by ``(x, i)`` in C order (pixel, then channel), i.e. the order of
+    ``f.ravel()`` for a field of shape ``(n1, n2[, n3], d)``. Refused above
+    :data:`MAX_COVARIANCE_BYTES` (``N d <= 3238``): use :func:`apply_covariance` instead.
+
+    Parameters
+    ----------
+    model : GaussianTextureModel
+
+    Returns
+    -------
+    Sigma : ndarray of shape (N d, N d)
+        ``Sigma[(x, i), (y, j)] = sum_u t_i(u) t_j(u + y - x)`` (periodic indices), built directly
+        from this spatial formula (no FFT), symmetric positive semi-definite of rank ``<= N - 1``.
+    """
+    if not isinstance(model, GaussianTextureModel):
+        raise ValueError(f"model must be a GaussianTextureModel, got {type(model).__name__}")
+    N, d = model.n_pixels, model.n_channels
+    check_dense_size(
+        (N * d, N * d), "covariance_matrix", itemsize=8, limit=MAX_COVARIANCE_BYTES,
+        hint="apply the covariance by FFT with apply_covariance(model, v)",
+    )
+    shape = model.shape
+    coords = np.unravel_index(np.arange(N), shape)  # D arrays of length N
+    t = model.spot.reshape(N, d)
+
+    def flat_index(sign):
+        # C-order index of (u + sign * p) mod shape for every pair: array [p, u] of shape (N, N)
+        idx = np.zeros((N, N), dtype=np.intp)
+        for c_k, n_k in zip(coords, shape):  # a loop over the D axes
+            idx = idx * n_k + (c_k[None, :] + sign * c_k[:, None]) % n_k
+        return idx
+
+    # c[p] = sum_u t(u) t(u + p)^T for every shift p (C-order index): shape (N, d, d)
+    c = np.einsum("ui,pud->pid", t, t[flat_index(+1)])
+    # Sigma[(x, i), (y, j)] = c[y - x]_{ij}; flat_index(-1)[x, y] is the index of y - x
+    return c[flat_index(-1)].transpose(0, 2, 1, 3).reshape(N * d, N * d)
+
+
+def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
+    """Sample the model the textbook way, ``f = m + A w`` with ``Sigma + eps Id = A A^T`` (Cholesky).
+
+    Only for tiny images (``O((Nd)^3)`` time, ``O((Nd)^2)`` memory); :func:`spot_noise` samples
+    the same law in ``O(N d log N)``.
+
+    Parameters
+    ----------
+    model : GaussianTextureModel
+    rng : None, int or numpy.random.Generator
+    jitter : float, default 1e-10
+        ``eps = jitter * mean(diag(Sigma))`` is added to the diagonal: a spot-noise covariance is
+        singular (rank ``<= N - 1`` in ``R^{Nd}``) and a Cholesky factorisation needs ``Sigma > 0``.
+    return_factor : bool, default False
+        Also return the lower-triangular ``A`` and ``eps``.
+
+    Returns
+    -------
+    f : ndarray, the exemplar's shape
+    A : ndarray of shape (N d, N d), only if ``return_factor``
+    eps : float, only if ``return_factor``
+    """
+    rng = check_rng(rng)
+    if not np.isfinite(jitter) or jitter <= 0:
+        raise ValueError(f"jitter must be a positive number, got {jitter!r}")
+    S = covariance_matrix(model)
+    eps = jitter * max(float(np.trace(S)) / S.shape[0], 1.0e-300)
+    A = np.linalg.cholesky(S + eps * np.eye(S.shape[0]))
+    w = rng.standard_normal(S.shape[0])
+    f = (A @ w).reshape(model.spot.shape) + model.mean
+    f = _out(f, model.grey)
+    return (f, A, eps) if return_factor else f
+
+
+# --------------------------------------------------------------------------------------------
+# synthesis
+# --------------------------------------------------------------------------------------------
+def _synthesize(model, shape, rng, *, shared_noise, random_phase, dtype):
+    shape = _check_shape(shape, model.shape)
+    rng = check_rng(rng)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    axes = _axes(len(shape))
+    t_hat = model.spot_hat(shape, dtype)
+    W_hat = _white_noise_hat(shape, rng, None if shared_noise else model.n_channels, dtype)
+    if random_phase:
+        # e^{i theta} with theta = arg W_hat: odd phase (theta(-w) = -theta(w)), uniform, and
+        # 0 or pi at the self-conjugate frequencies; modulus sqrt(N_out) = E|W_hat|^2 ^ (1/2)
+        modulus = np.abs(W_hat)
+        modulus[modulus == 0] = 1.0  # probability zero, but never divide by zero
+        W_hat = W_hat * (np.sqrt(np.prod(shape, dtype=np.float64)).astype(dtype) / modulus)
+    f = sfft.irfftn(t_hat * W_hat, s=shape, axes=axes)
+    f += model.mean.astype(dtype)
+    return _out(f, model.grey)
+
+
+def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, spatial_dims=2,
+               dtype=np.float64):
+    """Asymptotic discrete spot noise (ADSN): a sample of the exemplar's stationary Gaussian model.
+
+    Parameters
+    ----------
+    f0 : ndarray of shape (n1, n2[, n3][, d]) or GaussianTextureModel
+        Exemplar (channels last, optional), or a model from :func:`estimate_model` (faster when
+        sampling many times: the spot's FFT is cached).
+    shape : tuple of int, optional
+        Spatial shape of the output, at least the exemplar's on every axis (default: the
+        exemplar's). A larger output zero-pads the spot; the exemplar is never tiled.
+    rng : None, int or numpy.random.Generator
+    periodic : bool, default True
+        Estimate the model on the periodic component of ``f0`` (ignored for a model).
+    shared_noise : bool, default True
+        Convolve every channel with the **same** white noise (the correct model). ``False``
+        convolves each channel with its own independent noise: each channel alone is right, but
+        the correlations between channels are lost (colours go grey or rainbow). Shown in the
+        tour as the classic mistake.
+    spatial_dims : int, default 2 (3 for videos)
+    dtype : float32 or float64, default float64
+        Precision of the noise and of the FFTs (float32 is faster for large outputs).
+
+    Returns
+    -------
+    f : ndarray of shape (*shape, d), or ``shape`` for a grey exemplar
+        Real. Its spatial mean is exactly ``m`` (the spot has zero mean).
+
+    Notes
+    -----
+    ``f = m + t * W`` with ``t = (f0 - m) / sqrt(N)`` (zero-padded to the output domain) and
+    ``W ~ N(0, Id)`` one real white noise on the output domain: ``f_hat(w) = t_hat(w) W_hat(w)``
+    for ``w != 0`` and ``f_hat(0) = N_out m``. Then ``E f = m`` and
+    ``Cov(f(x), f(y)) = sum_u t(u) t(u + y - x)^T``: on the exemplar's domain this is the
+    empirical covariance ``c(y - x)``, and in Fourier
+    ``E[f_hat(w) f_hat(w)^*] = g_hat(w) g_hat(w)^*``. Slide 29 writes
+    ``w ~ N(1/N, N^{-1/2} Id)`` for the noise convolved with the *uncentred* exemplar (mean 1/N,
+    standard deviation ``N^{-1/2}``): the same law once the mean is handled exactly as here.
+
+    References
+    ----------
+    J. J. van Wijk, "Spot noise texture synthesis for data visualization", SIGGRAPH 1991.
+    B. Galerne, Y. Gousseau, J.-M. Morel, "Random phase textures: theory and synthesis",
+    IEEE Trans. Image Process. 20(1):257-267, 2011.
+
+    Examples
+    --------
+    >>> f0 = np.random.default_rng(0).random((8, 8, 3))
+    >>> f = spot_noise(f0, shape=(16, 12), rng=1)
+    >>> f.shape, bool(np.allclose(f.mean(axis=(0, 1)), f0.mean(axis=(0, 1))))
+    ((16, 12, 3), True)
+    """
+    model = _as_model(f0, spatial_dims, periodic)
+    return _synthesize(model, shape, rng, shared_noise=shared_noise, random_phase=False, dtype=dtype)
+
+
+def random_phase_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True,
+                       spatial_dims=2, dtype=np.float64):
+    """Random phase noise (RPN): the exemplar's Fourier modulus with a random phase.
+
+    Parameters
+    ----------
+    f0 : ndarray of shape (n1, n2[, n3][, d]) or GaussianTextureModel
+    shape : tuple of int, optional
+        Output spatial shape, at least the exemplar's (a larger one zero-pads the spot).
+    rng : None, int or numpy.random.Generator
+    periodic : bool, default True
+        Use the periodic component of ``f0`` (ignored for a model).
+    shared_noise : bool, default True
+        Add the **same** random phase to every channel (keeps the phase differences between
+        channels, hence the colours); ``False`` draws one phase per channel (the mistake).
+    spatial_dims : int, default 2
+    dtype : float32 or float64, default float64
+
+    Returns
+    -------
+    f : ndarray of shape (*shape, d), or ``shape`` for a grey exemplar
+
+    Notes
+    -----
+    ``f_hat(w) = sqrt(N_out) t_hat(w) e^{i theta(w)}`` (``w != 0``), ``f_hat(0) = N_out m``, with
+    ``theta = arg W_hat`` for a real white noise ``W``: ``theta`` is odd, uniform and independent
+    on a half domain, ``0`` or ``pi`` at self-conjugate frequencies, so ``f`` is real. On the
+    exemplar's domain ``|f_hat| = |p_hat|`` (``p`` the periodic component) exactly, for every
+    sample. RPN has the mean and covariance of the spot noise but is not Gaussian.
+
+    References
+    ----------
+    B. Galerne, Y. Gousseau, J.-M. Morel, "Micro-texture synthesis by phase randomization",
+    Image Processing On Line 1, 2011, doi:10.5201/ipol.2011.ggm_rpn.
+
+    Examples
+    --------
+    >>> f0 = np.random.default_rng(0).random((6, 7))
+    >>> f = random_phase_noise(f0, rng=2, periodic=False)
+    >>> bool(np.allclose(abs(np.fft.fft2(f)), abs(np.fft.fft2(f0))))
+    True
+    """
+    model = _as_model(f0, spatial_dims, periodic)
+    return _synthesize(model, shape, rng, shared_noise=shared_noise, random_phase=True, dtype=dtype)
+
+
+def log_spectrum(u, *, spatial_dims=2):
+    """Centred log-modulus spectrum ``log(1 + |u_hat|)``, averaged over channels, for display.
+
+    Parameters
+    ----------
+    u : ndarray of shape (n1, n2[, n3][, d])
+    spatial_dims : int, default 2
+
+    Returns
+    -------
+    ndarray of shape (n1, n2[, n3])
+        Zero frequency at the centre (``fftshift``); the mean is removed first so that the
+        zero frequency does not dominate the colour scale.
+    """
+    x, _ = _as_field(u, "u", spatial_dims)
+    axes = _axes(spatial_dims)
+    x = x - x.mean(axis=axes)
+    spec = np.abs(sfft.fftn(x, axes=axes)).mean(axis=-1)
+    return sfft.fftshift(np.log1p(spec), axes=axes)
