@@ -233,8 +233,7 @@ def plot_coupling(P, ax=None, a=None, b=None, marginals=True, cmap="magma_r", ti
     import matplotlib as mpl
 
     ax = _new_axes(ax, figsize=(4.8, 4.4))
-    cm = mpl.colormaps[cmap].copy() if isinstance(cmap, str) else cmap.copy()
-    cm.set_bad("white")
+    cm = (mpl.colormaps[cmap] if isinstance(cmap, str) else cmap).with_extremes(bad="white")
     im = ax.imshow(np.ma.masked_equal(P, 0.0), cmap=cm, vmin=0.0, vmax=float(P.max()) if P.max() > 0 else 1.0,
                    aspect="auto", interpolation="nearest",
                    extent=(-0.5, M - 0.5, N - 0.5, -0.5))

@@ -1,0 +1,127 @@
+"""ottools.plotting: the figures encode what they claim to encode, and bad input is refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+
+from ottools import plotting  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_import_changes_no_matplotlib_setting():
+    code = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); import ottools.plotting, ottools.data; "
+        "assert dict(mpl.rcParams) == before; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+
+
+def test_use_style_applies_its_settings():
+    applied = plotting.use_style()
+    for key, value in applied.items():
+        got = matplotlib.rcParams[key]
+        assert (list(got) == list(value)) if isinstance(value, tuple) else got == value, key
+
+
+def test_points_area_is_proportional_to_mass():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(7, 2))
+    a = rng.random(7)
+    a /= a.sum()
+    ax = plotting.plot_points(X, a, size=20.0)
+    sizes = ax.collections[0].get_sizes()
+    np.testing.assert_allclose(sizes, 20.0 * 7 * a, rtol=1e-12)
+    ax2 = plotting.plot_points(X)  # uniform: every dot has the reference area
+    np.testing.assert_allclose(ax2.collections[0].get_sizes(), 30.0)
+
+
+def test_color_cloud_points_have_their_own_colour():
+    rng = np.random.default_rng(2)
+    X = rng.random((50, 3))
+    ax = plotting.plot_color_cloud(X, n_max=1000)
+    assert ax.name == "3d"
+    ax.figure.canvas.draw()  # 3-D collections resolve (and depth-sort) their colours at draw time
+    coll = ax.collections[0]
+    colors = coll.get_facecolors()[:, :3]
+    positions = np.column_stack([np.asarray(v) for v in coll._offsets3d])
+    # the same set of colours as of positions; each position is one of X
+    np.testing.assert_allclose(np.sort(colors, axis=0), np.sort(X, axis=0), atol=1e-12)
+    np.testing.assert_allclose(np.sort(positions, axis=0), np.sort(X, axis=0), atol=1e-12)
+
+
+def test_color_cloud_subsamples_an_image():
+    img = np.random.default_rng(3).random((40, 50, 3))
+    ax = plotting.plot_color_cloud(img, n_max=300, rng=0)
+    ax.figure.canvas.draw()
+    assert len(ax.collections[0].get_facecolors()) == 300
+
+
+def test_plan_draws_one_segment_per_nonzero_with_width_proportional_to_mass():
+    X = np.array([[0.0, 0.0], [0.0, 1.0]])
+    Y = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    P = np.array([[0.3, 0.2, 0.0], [0.0, 0.1, 0.4]])
+    ax = plotting.plot_plan(X, Y, P, max_width=4.0)
+    lines = [c for c in ax.collections if isinstance(c, LineCollection)][0]
+    segs = lines.get_segments()
+    assert len(segs) == 4
+    np.testing.assert_allclose(sorted(lines.get_linewidths()), sorted(4.0 * np.array([0.3, 0.2, 0.1, 0.4]) / 0.4))
+    ends = {(tuple(s[0]), tuple(s[1])) for s in segs}
+    assert ((0.0, 0.0), (1.0, 0.0)) in ends and ((0.0, 1.0), (1.0, 2.0)) in ends
+
+
+def test_plan_from_a_permutation():
+    X = np.zeros((3, 2))
+    Y = np.arange(6.0).reshape(3, 2)
+    ax = plotting.plot_plan(X, Y, np.array([2, 0, 1]))
+    segs = [c for c in ax.collections if isinstance(c, LineCollection)][0].get_segments()
+    np.testing.assert_array_equal(sorted(tuple(s[1]) for s in segs), sorted(map(tuple, Y)))
+
+
+def test_coupling_shows_zeros_as_empty_and_keeps_values():
+    P = np.array([[0.5, 0.0], [0.0, 0.5]])
+    ax = plotting.plot_coupling(P, colorbar=False)
+    shown = ax.images[0].get_array()
+    assert np.ma.is_masked(shown) and shown.mask.tolist() == [[False, True], [True, False]]
+    np.testing.assert_array_equal(shown.data, P)
+
+
+def test_show_images_grid_and_fixed_grey_range():
+    grey = np.full((5, 5), 0.2)
+    axes = plotting.show_images([grey, np.zeros((5, 5, 3))], titles=["g", "c"])
+    assert len(axes) == 2 and axes[0].get_title() == "g"
+    assert axes[0].images[0].get_clim() == (0.0, 1.0)  # a flat grey stays grey, not stretched
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.plot_points(np.zeros((3, 3))), "column"),
+        (lambda: plotting.plot_points(np.zeros((3, 2)), a=[0.5, 0.5, 0.5]), "sum to 1"),
+        (lambda: plotting.plot_points(np.full((3, 2), np.nan)), "NaN"),
+        (lambda: plotting.plot_color_cloud(np.full((4, 3), 2.0)), r"\[0, 1\]"),
+        (lambda: plotting.plot_color_cloud(np.zeros((4, 4, 4))), "alpha"),
+        (lambda: plotting.plot_coupling(-np.ones((2, 2))), "non-negative"),
+        (lambda: plotting.plot_plan(np.zeros((2, 2)), np.zeros((3, 2)), np.ones((3, 2))), "shape"),
+        (lambda: plotting.plot_plan(np.zeros((2, 2)), np.zeros((2, 2)), np.array([0, 5])), "index"),
+        (lambda: plotting.show_images([]), "at least one"),
+        (lambda: plotting.show_images([np.zeros((2, 2))], titles=["a", "b"]), "one entry per image"),
+    ],
+)
+def test_bad_inputs(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
