@@ -315,7 +315,7 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
     if uniform:  # sort both and pair the order statistics
         cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** p)
         return float(cost ** (1.0 / p))
-    ix, iy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
+    ix, iy = np.argsort(x), np.argsort(y)  # the order among equal positions does not matter
     xs, ys = x[ix], y[iy]
     cx, cy = np.cumsum(a[ix]), np.cumsum(b[iy])
     cx[-1] = cy[-1] = 1.0  # both measures have exactly unit mass
