@@ -74,11 +74,11 @@ def _as_field(u, name, spatial_dims):
     if arr is None:
         raise ValueError(f"{name} must be an array here, got a GaussianTextureModel")
     if arr.ndim not in (spatial_dims, spatial_dims + 1):
-        kind = {1: "signal", 2: "image", 3: "video"}[spatial_dims]
+        kind = {1: "a signal", 2: "an image", 3: "a video"}[spatial_dims]
         shape_txt = ", ".join(f"n{k + 1}" for k in range(spatial_dims))
         hint = " (for a video pass spatial_dims=3)" if arr.ndim == spatial_dims + 2 else ""
         raise ValueError(
-            f"{name} must be a {kind} of shape ({shape_txt}) or ({shape_txt}, d) with the channels "
+            f"{name} must be {kind} of shape ({shape_txt}) or ({shape_txt}, d) with the channels "
             f"last, got an array of shape {arr.shape}{hint}"
         )
     x = as_float_array(arr, name)
