@@ -321,3 +321,121 @@ def plot_plan(X, Y, P, ax=None, a=None, b=None, threshold=1e-9, max_width=3.0, c
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
     return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Histograms: colour histograms in the RGB cube (tour 01), 1-D histograms (tour 04)
+# --------------------------------------------------------------------------------------------
+
+
+def plot_color_histogram(centres, weights, ax=None, max_size=400.0, alpha=0.9, title=None, elev=20,
+                         azim=-60, edgecolor="0.35"):
+    """A colour histogram in the RGB cube: one dot per non-empty cell, its area proportional to the
+    cell's weight, drawn in the colour of the cell's centre.
+
+    Parameters
+    ----------
+    centres : ndarray of shape (K, 3)
+        Cell centres in ``[0, 1]^3`` (e.g. from ``ottools.discrete.color_histogram``).
+    weights : ndarray of shape (K,)
+        Probability weights of the cells; empty cells (weight 0) are not drawn.
+    ax : 3-D Axes, optional
+        Made with ``projection="3d"`` when ``None``.
+    max_size : float
+        Area (points^2) of the dot of the heaviest cell: a cell of weight ``w`` gets the area
+        ``max_size * w / max(weights)``.
+    alpha, title, elev, azim : opacity, title, view angles in degrees (as :func:`plot_color_cloud`).
+    edgecolor : colour of the thin outline that keeps white and light cells visible.
+
+    Returns
+    -------
+    ax : Axes3D
+
+    Notes
+    -----
+    The Eulerian view of a colour distribution (slides 3-4, tour 01): fixed positions (the grid),
+    variable weights. :func:`plot_color_cloud` draws the Lagrangian view of the same measure.
+    """
+    C = check_points(centres, "centres", d=3)
+    w = check_weights(weights, C.shape[0], "weights")
+    if C.min() < 0 or C.max() > 1:
+        raise ValueError("centres must be colours with values in [0, 1]")
+    keep = np.flatnonzero(w > 0)
+    keep = keep[np.argsort(w[keep], kind="stable")[::-1]]  # heavy cells first, light ones on top
+    C, w = C[keep], w[keep]
+    ax = _new_axes(ax, projection="3d", figsize=(4.6, 4.2))
+    ax.scatter(C[:, 0], C[:, 1], C[:, 2], c=C, s=max_size * w / w.max(), alpha=alpha,
+               depthshade=False, edgecolors=edgecolor, linewidths=0.3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_zlim(0, 1)
+    ax.set_xlabel("R")
+    ax.set_ylabel("G")
+    ax.set_zlabel("B")
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks([0, 0.5, 1])
+    ax.set_zticks([0, 0.5, 1])
+    ax.view_init(elev=elev, azim=azim)
+    try:
+        ax.set_box_aspect((1, 1, 1))
+    except AttributeError:  # pragma: no cover - old matplotlib
+        pass
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_histogram_1d(values, ax=None, bins=64, value_range=(0.0, 1.0), color=SOURCE_COLOR, label=None,
+                      cdf=True, alpha=0.45):
+    """The histogram of 1-D values (grey levels, one colour channel) and its cumulative distribution.
+
+    Parameters
+    ----------
+    values : ndarray of any shape
+        The values (an image is read as its pixels).
+    ax : Axes, optional
+    bins : int
+        Number of bins of equal width on ``value_range``.
+    value_range : (float, float)
+    color, label, alpha : of the filled histogram, drawn as a density (its area is 1).
+    cdf : bool
+        Also draw the cumulative distribution function ``F(t) = #{values <= t} / N`` as a step
+        line on a second y-axis (right, from 0 to 1). Calling again with the same ``ax`` draws
+        on the same second axis (stored as ``ax.cdf_ax``), so that two measures can be overlaid.
+
+    Returns
+    -------
+    ax : Axes (the histogram)
+
+    Notes
+    -----
+    In 1-D, optimal transport is the monotone rearrangement ``F_1^{-1} o F_0`` (tour 04):
+    the cumulative curves are what histogram equalisation and specification match.
+    """
+    v = as_float_array(values, "values").ravel()
+    if v.size == 0:
+        raise ValueError("values must not be empty")
+    bins = int(bins)
+    if bins < 1:
+        raise ValueError(f"bins must be a positive integer, got {bins}")
+    lo, hi = float(value_range[0]), float(value_range[1])
+    if not lo < hi:
+        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
+    ax = _new_axes(ax)
+    ax.hist(v, bins=bins, range=(lo, hi), density=True, color=color, alpha=alpha, label=label)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("value")
+    ax.set_ylabel("density")
+    if cdf:
+        cax = getattr(ax, "cdf_ax", None)
+        if cax is None:
+            cax = ax.twinx()
+            cax.set_ylim(0, 1.02)
+            cax.set_ylabel("cumulative $F(t)$")
+            cax.spines["right"].set_visible(True)
+            ax.cdf_ax = cax
+        s = np.sort(v)
+        F = np.arange(1, s.size + 1) / s.size
+        cax.step(np.concatenate([[lo], s, [hi]]), np.concatenate([[0.0], F, [1.0]]), where="post",
+                 color=color, lw=1.4)
+    return ax
