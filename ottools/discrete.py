@@ -41,6 +41,7 @@ __all__ = [
     "image_to_cloud",
     "cloud_to_image",
     "sample_pixels",
+    "sample_shape",
     "color_histogram",
     "cost_matrix",
     "wasserstein_1d",
@@ -172,6 +173,48 @@ def sample_pixels(img_or_cloud, n, rng=None, *, return_index=False):
         raise ValueError(f"n must be at most the number of points ({X.shape[0]}), got {n}")
     idx = check_rng(rng).choice(X.shape[0], size=n, replace=False)
     return (X[idx], idx) if return_index else X[idx]
+
+
+#: Names accepted by :func:`sample_shape`.
+SHAPES = ("gaussian", "disc", "ring", "square", "two_blobs", "crescent")
+
+
+def sample_shape(shape, n, rng=None):
+    """``n`` random points of a simple 2-D shape, to build toy point clouds.
+
+    Parameters
+    ----------
+    shape : str
+        One of :data:`SHAPES`: ``"gaussian"`` (standard deviation 0.5), ``"disc"`` (uniform, radius
+        1), ``"ring"`` (radius 1, thickness about 0.1), ``"square"`` (uniform on ``[-1, 1]^2``),
+        ``"two_blobs"`` (two Gaussians at ``(-1, 0)`` and ``(1, 0)``), ``"crescent"`` (half ring).
+    n : int
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2)
+
+    Examples
+    --------
+    >>> sample_shape("ring", 5, rng=0).shape
+    (5, 2)
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
+    n = check_positive_int(n, "n")
+    rng = check_rng(rng)
+    u, v = rng.random(n), rng.random(n)
+    if shape == "gaussian":
+        return 0.5 * rng.normal(size=(n, 2))
+    if shape == "square":
+        return 2.0 * np.column_stack([u, v]) - 1.0
+    if shape == "two_blobs":
+        return 0.3 * rng.normal(size=(n, 2)) + np.where(u < 0.5, -1.0, 1.0)[:, None] * [1.0, 0.0]
+    angle = 2 * np.pi * v if shape != "crescent" else np.pi * v
+    radius = {"disc": np.sqrt(u), "ring": 1.0 + 0.05 * rng.normal(size=n),
+              "crescent": 1.0 + 0.1 * (u - 0.5)}[shape]
+    return radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
 
 
 def color_histogram(X, bins=16):

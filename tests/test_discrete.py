@@ -396,3 +396,15 @@ def test_bad_parameters_refused():
         discrete.color_histogram(np.full((2, 3), 1.5))
     with pytest.raises(ValueError, match="bins"):
         discrete.color_histogram(np.zeros((2, 3)), bins=0)
+
+
+def test_sample_shape():
+    for name in discrete.SHAPES:
+        X = discrete.sample_shape(name, 500, np.random.default_rng(0))
+        assert X.shape == (500, 2) and np.all(np.isfinite(X))
+        assert np.array_equal(X, discrete.sample_shape(name, 500, 0))  # reproducible
+    r = np.linalg.norm(discrete.sample_shape("disc", 2000, 1), axis=1)
+    assert r.max() <= 1.0 and abs(np.mean(r**2) - 0.5) < 0.03  # uniform disc: E r^2 = 1/2
+    assert np.all(np.abs(discrete.sample_shape("square", 100, 2)) <= 1.0)
+    with pytest.raises(ValueError, match="shape must be one of"):
+        discrete.sample_shape("star", 10)
