@@ -147,6 +147,38 @@ def _white_noise_hat(shape, rng, channels, dtype):
     return sfft.rfftn(W, axes=_axes(len(shape)))
 
 
+def _boundary_image_hat(x, spatial_dims):
+    """rfftn of Moisan's boundary image ``v = Lap_per x - Lap_int x`` in ``O(N d)`` plus FFTs of the
+    borders only: along axis ``k``, ``v = -J`` on the first slice and ``+J`` on the last one, with
+    ``J = x(last) - x(first)``, so ``v_hat(w) = (exp(2i pi w_k / n_k) - 1) J_hat(w without w_k)``."""
+    shape = x.shape[:spatial_dims]
+    D = spatial_dims
+    out = np.zeros(tuple(shape[:-1]) + (shape[-1] // 2 + 1, x.shape[-1]), dtype=np.complex128)
+    for k in range(D):  # a loop over the D axes
+        jump = np.take(x, -1, axis=k) - np.take(x, 0, axis=k)  # spatial axes other than k, then d
+        others = tuple(range(D - 1))
+        if not others:
+            jump_hat = jump.astype(np.complex128)
+        elif k == D - 1:  # the half (rfft) axis is k itself: full FFTs on the others
+            jump_hat = sfft.fftn(jump, axes=others)
+        else:  # the last spatial axis is still among the others: it takes the rfft
+            jump_hat = sfft.rfftn(jump, axes=others)
+        n = shape[k]
+        w = np.arange(n // 2 + 1) if k == D - 1 else np.arange(n)
+        factor = np.exp(2j * np.pi * w / n) - 1.0
+        out += np.expand_dims(jump_hat, k) * factor.reshape((-1,) + (1,) * (D - k))
+    return out
+
+
+def _smooth_hat(x, spatial_dims):
+    """rfftn of Moisan's smooth component: ``s_hat = v_hat / lambda`` (``w != 0``), ``s_hat(0) = 0``."""
+    lam = _laplacian_symbol(x.shape[:spatial_dims])
+    lam.flat[0] = 1.0  # the zero frequency is set apart: s has zero mean
+    s_hat = _boundary_image_hat(x, spatial_dims) / lam[..., None]
+    s_hat[(0,) * spatial_dims] = 0.0
+    return s_hat
+
+
 # --------------------------------------------------------------------------------------------
 # periodic + smooth decomposition
 # --------------------------------------------------------------------------------------------
@@ -174,7 +206,9 @@ def periodic_smooth_decomposition(u, *, spatial_dims=2):
     neighbours inside the domain (``D`` = ``spatial_dims``). Equivalently ``Lap_per s = v`` with the
     boundary image ``v = Lap_per u - Lap_int u`` (``v(0, .) = u(0, .) - u(n1-1, .)``,
     ``v(n1-1, .) = -v(0, .)``, and so on for each axis) and ``s_hat(0) = 0``, solved in Fourier:
-    ``s_hat(w) = v_hat(w) / sum_k (2 - 2 cos(2 pi w_k / n_k))``. Cost ``O(N d log N)``.
+    ``s_hat(w) = v_hat(w) / sum_k (2 - 2 cos(2 pi w_k / n_k))``. The transform of ``v``, which
+    vanishes off the border, is computed from FFTs of the borders only; the cost is one inverse FFT,
+    ``O(N d log N)``.
     ``s = 0`` exactly when opposite borders of ``u`` are equal.
 
     References
@@ -189,22 +223,7 @@ def periodic_smooth_decomposition(u, *, spatial_dims=2):
     (True, 0.0)
     """
     x, grey = _as_field(u, "u", spatial_dims)
-    shape = x.shape[:spatial_dims]
-    axes = _axes(spatial_dims)
-    v = np.zeros_like(x)
-    for k in axes:  # a loop over the D axes, not over pixels
-        jump = np.take(x, [-1], axis=k) - np.take(x, [0], axis=k)  # u(last) - u(0)
-        first = [slice(None)] * x.ndim
-        last = [slice(None)] * x.ndim
-        first[k] = slice(0, 1)
-        last[k] = slice(-1, None)
-        v[tuple(first)] -= jump
-        v[tuple(last)] += jump
-    lam = _laplacian_symbol(shape)
-    lam.flat[0] = 1.0  # the zero frequency is set apart below (s has zero mean)
-    s_hat = sfft.rfftn(v, axes=axes) / lam[..., None]
-    s_hat[(0,) * spatial_dims] = 0.0
-    s = sfft.irfftn(s_hat, s=shape, axes=axes)
+    s = sfft.irfftn(_smooth_hat(x, spatial_dims), s=x.shape[:spatial_dims], axes=_axes(spatial_dims))
     return _out(x - s, grey), _out(s, grey)
 
 
@@ -236,33 +255,53 @@ def periodic_component(u, *, spatial_dims=2):
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class GaussianTextureModel:
-    """Stationary Gaussian texture model estimated from one exemplar (see :func:`estimate_model`).
+    """Stationary Gaussian (spot noise) texture model, usually from :func:`estimate_model`.
+
+    It is stored in Fourier, where the covariance is diagonal by blocks.
 
     Attributes
     ----------
     mean : ndarray of shape (d,)
         Mean colour ``m``.
-    spot : ndarray of shape (n1, n2[, n3], d)
-        Normalised centred texton ``t = (f0 - m) / sqrt(N)`` (channels last, always present).
-        The covariance is ``Sigma v = t * t~ * v`` (``t~(x) = t(-x)``), i.e.
-        ``c_hat(w) = t_hat(w) t_hat(w)^*``.
+    spot_hat : complex ndarray of shape (n1, n2 // 2 + 1, d) (``(n1, n2, n3 // 2 + 1, d)`` for videos)
+        ``scipy.fft.rfftn`` over the spatial axes of the normalised centred texton
+        ``t = (f0 - m) / sqrt(N)``; ``spot_hat[0, 0] = 0``. The covariance is
+        ``c_hat(w) = t_hat(w) t_hat(w)^*`` (rank one per frequency).
+    shape : tuple of int
+        Spatial shape ``(n1, n2[, n3])`` of the exemplar.
     grey : bool
         Whether the exemplar had no channel axis (outputs are then grey too).
+
+    A model with another texton (for instance one built by a geodesic between two models) is made
+    with :meth:`from_spot`.
     """
 
     mean: np.ndarray
-    spot: np.ndarray
+    spot_hat: np.ndarray
+    shape: tuple
     grey: bool = False
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    @property
-    def shape(self):
-        """Spatial shape ``(n1, n2[, n3])`` of the exemplar."""
-        return self.spot.shape[:-1]
+    @classmethod
+    def from_spot(cls, mean, spot, *, grey=False):
+        """Model with mean ``mean`` (``d,``) and spatial texton ``spot`` (``(n1, n2[, n3], d)``,
+        its mean is removed) so that samples are ``mean + spot * W``."""
+        spot = as_float_array(spot, "spot")
+        mean = as_float_array(mean, "mean", ndim=1)
+        if spot.ndim < 2 or spot.shape[-1] != mean.shape[0]:
+            raise ValueError(
+                f"spot must have shape (n1, n2[, n3], d) with d = len(mean) = {mean.shape[0]}, "
+                f"got {spot.shape}"
+            )
+        D = spot.ndim - 1
+        _check_spatial_dims(D)
+        spot_hat = sfft.rfftn(spot, axes=_axes(D))
+        spot_hat[(0,) * D] = 0.0
+        return cls(mean=mean, spot_hat=spot_hat, shape=tuple(spot.shape[:-1]), grey=bool(grey))
 
     @property
     def spatial_dims(self):
-        return self.spot.ndim - 1
+        return len(self.shape)
 
     @property
     def n_pixels(self):
@@ -271,20 +310,30 @@ class GaussianTextureModel:
 
     @property
     def n_channels(self):
-        return self.spot.shape[-1]
+        return self.spot_hat.shape[-1]
 
-    def spot_hat(self, shape=None, dtype=np.float64):
-        """rfftn of the spot zero-padded to spatial ``shape`` (cached), shape ``(*rfft_shape, d)``."""
+    @property
+    def spot(self):
+        """The texton ``t = (f0 - m) / sqrt(N)`` in space, shape ``(n1, n2[, n3], d)`` (cached)."""
+        if "spot" not in self._cache:
+            self._cache["spot"] = sfft.irfftn(self.spot_hat, s=self.shape, axes=_axes(self.spatial_dims))
+        return self._cache["spot"]
+
+    def spot_hat_on(self, shape=None, dtype=np.float64):
+        """rfftn of the spot zero-padded to the spatial ``shape`` (at least the exemplar's), in
+        the complex precision matching ``dtype``; cached. Shape ``(*rfft_shape, d)``."""
         shape = _check_shape(shape, self.shape)
         dtype = np.dtype(dtype)
         key = (shape, dtype.str)
         if key not in self._cache:
             if shape == self.shape:
-                t = self.spot
+                t_hat = self.spot_hat
             else:
                 t = np.zeros(shape + (self.n_channels,))
                 t[tuple(slice(0, n) for n in self.shape)] = self.spot
-            self._cache[key] = sfft.rfftn(t.astype(dtype), axes=_axes(len(shape)))
+                t_hat = sfft.rfftn(t, axes=_axes(len(shape)))
+            cdtype = np.complex64 if dtype == np.float32 else np.complex128
+            self._cache[key] = t_hat.astype(cdtype)
         return self._cache[key]
 
 
@@ -324,19 +373,20 @@ def estimate_model(f0, *, periodic=True, spatial_dims=2):
     Examples
     --------
     >>> model = estimate_model(np.full((4, 5, 3), 0.5))
-    >>> model.mean, float(abs(model.spot).max())
-    (array([0.5, 0.5, 0.5]), 0.0)
+    >>> model.mean, model.shape, float(abs(model.spot).max())
+    (array([0.5, 0.5, 0.5]), (4, 5), 0.0)
     """
     x, grey = _as_field(f0, "f0", spatial_dims)
-    if periodic:
-        x = periodic_component(x[..., 0] if grey else x, spatial_dims=spatial_dims)
-        if grey:
-            x = x[..., None]
-    axes = _axes(spatial_dims)
-    mean = x.mean(axis=axes)
-    n = x.size // x.shape[-1]
-    spot = (x - mean) / np.sqrt(n)
-    return GaussianTextureModel(mean=mean, spot=spot, grey=grey)
+    shape = x.shape[:spatial_dims]
+    n = int(np.prod(shape))
+    origin = (0,) * spatial_dims
+    f_hat = sfft.rfftn(x, axes=_axes(spatial_dims))
+    mean = f_hat[origin].real / n
+    if periodic:  # p_hat = f_hat - s_hat, with s_hat(0) = 0: no inverse FFT needed
+        f_hat -= _smooth_hat(x, spatial_dims)
+    f_hat[origin] = 0.0  # remove the mean
+    f_hat /= np.sqrt(n)
+    return GaussianTextureModel(mean=mean, spot_hat=f_hat, shape=tuple(shape), grey=grey)
 
 
 def _as_model(f0, spatial_dims, periodic):
@@ -380,7 +430,7 @@ def apply_covariance(model, v):
         want = model.shape if model.grey else model.shape + (model.n_channels,)
         raise ValueError(f"v must have the exemplar's shape {want}, got {np.shape(v)}")
     axes = _axes(model.spatial_dims)
-    t_hat = model.spot_hat()
+    t_hat = model.spot_hat
     v_hat = sfft.rfftn(x, axes=axes)
     inner = np.sum(np.conj(t_hat) * v_hat, axis=-1, keepdims=True)
     return _out(sfft.irfftn(t_hat * inner, s=model.shape, axes=axes), grey)
@@ -456,7 +506,7 @@ def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
     eps = jitter * max(float(np.trace(S)) / S.shape[0], 1.0e-300)
     A = np.linalg.cholesky(S + eps * np.eye(S.shape[0]))
     w = rng.standard_normal(S.shape[0])
-    f = (A @ w).reshape(model.spot.shape) + model.mean
+    f = (A @ w).reshape(model.shape + (model.n_channels,)) + model.mean
     f = _out(f, model.grey)
     return (f, A, eps) if return_factor else f
 
@@ -471,7 +521,7 @@ def _synthesize(model, shape, rng, *, shared_noise, random_phase, dtype):
     if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     axes = _axes(len(shape))
-    t_hat = model.spot_hat(shape, dtype)
+    t_hat = model.spot_hat_on(shape, dtype)
     W_hat = _white_noise_hat(shape, rng, None if shared_noise else model.n_channels, dtype)
     if random_phase:
         # e^{i theta} with theta = arg W_hat: odd phase (theta(-w) = -theta(w)), uniform, and

@@ -277,6 +277,28 @@ def test_moisan_identities(shape, D):
         assert jumps(p) < jumps(u)
 
 
+def test_moisan_on_signals():
+    u = RNG.random((9, 2)) + np.arange(9)[:, None]
+    p, s = tx.periodic_smooth_decomposition(u, spatial_dims=1)
+    assert np.abs(_lap_per(p, 1) - _lap_int(u, 1)).max() <= 1e-12 * np.abs(u).max()
+    assert np.abs(s.mean(axis=0)).max() <= 1e-12
+
+
+@pytest.mark.parametrize("shape,D", [((12, 9, 3), 2), ((7, 8), 2), ((5, 6, 4, 2), 3)])
+def test_model_spot_is_the_centred_normalised_periodic_component(shape, D):
+    """estimate_model works in Fourier (no inverse FFT); it must agree with the spatial definition."""
+    f0 = RNG.random(shape)
+    model = tx.estimate_model(f0, spatial_dims=D)
+    p = tx.periodic_component(f0, spatial_dims=D)
+    axes = tuple(range(D))
+    mean = p.mean(axis=axes)
+    t = (p - mean) / np.sqrt(np.prod(shape[:D]))
+    assert np.allclose(model.mean, np.atleast_1d(mean), rtol=0, atol=1e-14)
+    assert np.allclose(model.spot, t if len(shape) > D else t[..., None], rtol=0, atol=1e-14)
+    same = tx.GaussianTextureModel.from_spot(model.mean, model.spot)
+    assert np.allclose(same.spot_hat, model.spot_hat, rtol=0, atol=1e-13)
+
+
 def test_smooth_part_vanishes_iff_opposite_borders_agree():
     u = RNG.random((11, 13, 3))
     u[-1] = u[0]
