@@ -26,6 +26,8 @@ the two 1-D quantile functions are compared on the merged grid of their cumulati
 from __future__ import annotations
 
 import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -53,6 +55,12 @@ __all__ = [
 
 #: Rows of ``directions`` must have a Euclidean norm within this distance of 1.
 UNIT_TOL = 1e-6
+
+#: Arrays of projections with at least this many entries are sorted by several threads (numpy
+#: releases the GIL while sorting, so the rows of a (K, N) array sort in parallel).
+PARALLEL_SORT_SIZE = 2**18
+_N_THREADS = max(1, min(4, os.cpu_count() or 1))
+_POOL = None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -216,6 +224,20 @@ def _check_weights_or_none(a, n, name):
 # ----------------------------------------------------------------------------------------------
 
 
+def _sort_rows(p, argsort=False):
+    """``np.sort(p, axis=1)`` (or ``np.argsort``) of a (K, N) array, rows split between threads."""
+    fun = np.argsort if argsort else np.sort
+    k = p.shape[0]
+    if _N_THREADS == 1 or k < 2 or p.size < PARALLEL_SORT_SIZE:
+        return fun(p, axis=1)
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(_N_THREADS, thread_name_prefix="ottools-sort")
+    bounds = np.linspace(0, k, min(k, _N_THREADS) + 1).astype(int)
+    parts = _POOL.map(lambda lo_hi: fun(p[lo_hi[0]:lo_hi[1]], axis=1), zip(bounds[:-1], bounds[1:]))
+    return np.concatenate(list(parts), axis=0)
+
+
 def _uniform_pieces(n, m):
     """Quantile matching of the uniform measures on ``n`` and ``m`` sorted atoms.
 
@@ -258,7 +280,7 @@ def _weighted_pieces(cwx, cwy):
 
 def _sort_with_weights(p, w):
     """Sort each row of ``p`` (K, N); return sorted values, order and cumulative weights."""
-    order = np.argsort(p, axis=1)
+    order = _sort_rows(p, argsort=True)
     return np.take_along_axis(p, order, axis=1), order, np.cumsum(w[order], axis=1)
 
 
@@ -266,8 +288,8 @@ def _projected_costs(px, py, a=None, b=None):
     """W_2^2 between the 1-D measures of each row of ``px`` (K, N) and ``py`` (K, M)."""
     n, m = px.shape[1], py.shape[1]
     if a is None and b is None:
-        sx = np.sort(px, axis=1)
-        sy = np.sort(py, axis=1)
+        sx = _sort_rows(px)
+        sy = _sort_rows(py)
         if n == m:
             diff = sx - sy
             return np.einsum("kn,kn->k", diff, diff, dtype=np.float64) / n
@@ -294,8 +316,8 @@ def _projected_targets(px, py, a=None, b=None):
     m = py.shape[1]
     rows = np.arange(k)[:, None]
     if a is None and b is None:
-        order = np.argsort(px, axis=1)
-        sy = np.sort(py, axis=1)
+        order = _sort_rows(px, argsort=True)
+        sy = _sort_rows(py)
         targets = np.empty_like(px)
         if n == m:
             targets[rows, order] = sy
@@ -430,9 +452,9 @@ def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None
     # Centring both clouds by the same vector leaves every 1-D distance unchanged and keeps the
     # projections small, which matters in float32.
     centre = 0.5 * (X.mean(axis=0) + Y.mean(axis=0))
-    # (X @ theta.T).T is much faster than theta @ X.T for tall X; the copy makes rows contiguous.
-    px = np.array(((X - centre) @ theta.T).T, dtype=dtype, order="C")
-    py = np.array(((Y - centre) @ theta.T).T, dtype=dtype, order="C")
+    # (K, N) arrays: each direction's projections contiguous, sorted row by row.
+    px = (theta @ (X - centre).T).astype(dtype, copy=False)
+    py = (theta @ (Y - centre).T).astype(dtype, copy=False)
     cost = float(np.mean(_projected_costs(px, py, a, b)))
     return np.sqrt(max(cost, 0.0))
 
