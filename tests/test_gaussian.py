@@ -199,21 +199,22 @@ def test_agrees_with_pot(rng):
 
 
 def test_closed_form_against_exact_discrete_ot():
-    # W2 between samples of N points from each Gaussian converges to the closed form; the
-    # empirical W2^2 is biased upwards by O(N^{-1/2}) in d = 2, so the tolerance is loose
+    """Exact OT between two samples of N points: (i) Gelbrich's bound, W2 between the empirical
+    measures >= W2 between the Gaussians fitted to them, holds exactly for every sample;
+    (ii) it approaches the closed form of the true Gaussians (loose: relative fluctuations of
+    the empirical W2 are about 0.02-0.05 at N = 600 in d = 2, measured over seeds)."""
     rng = np.random.default_rng(1)
     m0, m1 = np.array([0.0, 0.0]), np.array([2.0, 1.0])
     S0, S1 = rotated(0.3, 0.5), 2 * rotated(1.2, 0.3)
     w2 = g.bures_wasserstein_distance(m0, S0, m1, S1)
-    errs = []
-    for n in (100, 1500):
+    for n in (50, 200, 600):
         X = rng.multivariate_normal(m0, S0, n)
         Y = rng.multivariate_normal(m1, S1, n)
         C = np.sum((X[:, None] - Y[None]) ** 2, axis=-1)
         r, c = linear_sum_assignment(C)
-        errs.append(abs(np.sqrt(C[r, c].mean()) - w2) / w2)
-    assert errs[-1] < 0.05
-    assert errs[-1] < errs[0]
+        w_emp = np.sqrt(C[r, c].mean())
+        assert w_emp >= g.bures_wasserstein_distance(*g.estimate(X), *g.estimate(Y)) - 1e-12
+    assert abs(w_emp - w2) / w2 < 0.1
 
 
 # ---------------------------------------------------------------- geodesic (T18)
