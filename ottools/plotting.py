@@ -439,3 +439,46 @@ def plot_histogram_1d(values, ax=None, bins=64, value_range=(0.0, 1.0), color=SO
         cax.step(np.concatenate([[lo], s, [hi]]), np.concatenate([[0.0], F, [1.0]]), where="post",
                  color=color, lw=1.4)
     return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Sliced transport (tour 05)
+# --------------------------------------------------------------------------------------------
+
+
+def plot_directions(directions, ax=None, centre=(0.0, 0.0), length=1.0, color="0.15", label=None,
+                    alpha=0.8, lw=1.2):
+    """Directions of the plane drawn as lines through ``centre`` (the axes of a projection).
+
+    Parameters
+    ----------
+    directions : ndarray of shape (K, 2) or (2,)
+        Unit vectors :math:`\\theta_k` (a direction and its opposite give the same line).
+    ax : Axes, optional
+    centre : (float, float)
+        Point the lines go through (for instance the mean of the moving cloud).
+    length : float
+        Half-length of each line.
+    color, label, alpha, lw : passed to ``plot`` (the label goes to the first line only).
+
+    Returns
+    -------
+    ax : Axes
+
+    Notes
+    -----
+    Tour 05 draws with it the directions of each step of the sliced transport flow.
+    """
+    theta = as_float_array(directions, "directions", ndim=(1, 2))
+    theta = theta.reshape(-1, 2) if theta.ndim == 1 else theta
+    if theta.shape[1] != 2:
+        raise ValueError(f"directions must have shape (K, 2), got {theta.shape}")
+    c = as_float_array(centre, "centre", ndim=1)
+    if c.shape != (2,):
+        raise ValueError(f"centre must be a point of the plane, got shape {c.shape}")
+    ax = _new_axes(ax)
+    for k, t in enumerate(theta):
+        seg = np.stack([c - length * t, c + length * t])
+        ax.plot(seg[:, 0], seg[:, 1], color=color, alpha=alpha, lw=lw, ls="--",
+                label=label if k == 0 else None, zorder=3)
+    return ax
