@@ -153,7 +153,7 @@ def _boundary_image_hat(x, spatial_dims):
     ``J = x(last) - x(first)``, so ``v_hat(w) = (exp(2i pi w_k / n_k) - 1) J_hat(w without w_k)``."""
     shape = x.shape[:spatial_dims]
     D = spatial_dims
-    out = np.zeros(tuple(shape[:-1]) + (shape[-1] // 2 + 1, x.shape[-1]), dtype=np.complex128)
+    out = None
     for k in range(D):  # a loop over the D axes
         jump = np.take(x, -1, axis=k) - np.take(x, 0, axis=k)  # spatial axes other than k, then d
         others = tuple(range(D - 1))
@@ -166,7 +166,11 @@ def _boundary_image_hat(x, spatial_dims):
         n = shape[k]
         w = np.arange(n // 2 + 1) if k == D - 1 else np.arange(n)
         factor = np.exp(2j * np.pi * w / n) - 1.0
-        out += np.expand_dims(jump_hat, k) * factor.reshape((-1,) + (1,) * (D - k))
+        term = np.expand_dims(jump_hat, k) * factor.reshape((-1,) + (1,) * (D - k))
+        if out is None:
+            out = term
+        else:
+            out += term  # in place: these arrays are as large as the image
     return out
 
 
@@ -174,7 +178,8 @@ def _smooth_hat(x, spatial_dims):
     """rfftn of Moisan's smooth component: ``s_hat = v_hat / lambda`` (``w != 0``), ``s_hat(0) = 0``."""
     lam = _laplacian_symbol(x.shape[:spatial_dims])
     lam.flat[0] = 1.0  # the zero frequency is set apart: s has zero mean
-    s_hat = _boundary_image_hat(x, spatial_dims) / lam[..., None]
+    s_hat = _boundary_image_hat(x, spatial_dims)
+    s_hat /= lam[..., None]
     s_hat[(0,) * spatial_dims] = 0.0
     return s_hat
 
