@@ -482,3 +482,68 @@ def plot_directions(directions, ax=None, centre=(0.0, 0.0), length=1.0, color="0
         ax.plot(seg[:, 0], seg[:, 1], color=color, alpha=alpha, lw=lw, ls="--",
                 label=label if k == 0 else None, zorder=3)
     return ax
+
+
+def plot_transport_polytope(a, b, C, P=None, ax=None, levels=12, cmap="viridis"):
+    """The transport polytope of a 2 x 3 problem with the level lines of the cost (slide 8).
+
+    A coupling of ``a`` (2 atoms) and ``b`` (3 atoms) is fixed by ``u = P[0, 0]`` and
+    ``v = P[0, 1]`` (the marginals give the other four entries), so ``Pi(a, b)`` is a polygon of the
+    plane ``(u, v)``, of dimension ``(2 - 1)(3 - 1) = 2``. The cost ``<P, C>`` is affine in
+    ``(u, v)``: its level lines are parallel, and its minimum is reached at a vertex.
+
+    Parameters
+    ----------
+    a : ndarray of shape (2,)
+    b : ndarray of shape (3,)
+    C : ndarray of shape (2, 3)
+    P : ndarray of shape (2, 3), optional
+        A coupling to mark with a star (e.g. the optimum of ``discrete.kantorovich``).
+    ax : Axes, optional
+    levels : int
+        Number of level lines.
+
+    Returns
+    -------
+    ax : Axes
+    """
+    a = check_weights(a, 2, "a")
+    b = check_weights(b, 3, "b")
+    C = as_float_array(C, "C", ndim=2)
+    if C.shape != (2, 3):
+        raise ValueError(f"C must have shape (2, 3), got {C.shape}")
+    # each entry of P is affine in (u, v): entry = const + coef . (u, v)
+    const = np.array([0.0, 0.0, a[0], b[0], b[1], b[2] - a[0]])
+    coef = np.array([[1, 0], [0, 1], [-1, -1], [-1, 0], [0, -1], [1, 1]], dtype=float)
+    verts = []
+    for k in range(6):
+        for m in range(k + 1, 6):
+            A = coef[[k, m]]
+            if abs(np.linalg.det(A)) > 1e-12:
+                uv = np.linalg.solve(A, -const[[k, m]])
+                if np.all(const + coef @ uv >= -1e-12):
+                    verts.append(uv)
+    verts = np.unique(np.round(np.array(verts), 12), axis=0)
+    centre = verts.mean(axis=0)
+    verts = verts[np.argsort(np.arctan2(*(verts - centre).T[::-1]))]
+    ax = _new_axes(ax, figsize=(5.0, 4.4))
+    lo, hi = verts.min(axis=0), verts.max(axis=0)
+    pad = 0.08 * max(float((hi - lo).max()), 1e-3)
+    U, V = np.meshgrid(np.linspace(lo[0] - pad, hi[0] + pad, 300), np.linspace(lo[1] - pad, hi[1] + pad, 300))
+    E = const[:, None, None] + coef[:, 0, None, None] * U + coef[:, 1, None, None] * V
+    cost = np.tensordot(C.ravel(), E, axes=1)  # entries of E are in the row-major order of C
+    inside = np.all(E >= -1e-12, axis=0)
+    from matplotlib.patches import Polygon
+
+    ax.contour(U, V, cost, levels=levels, colors="0.8", linewidths=0.8)
+    cs = ax.contourf(U, V, np.where(inside, cost, np.nan), levels=levels, cmap=cmap)
+    ax.add_patch(Polygon(verts, closed=True, fill=False, edgecolor="k", lw=1.5))
+    ax.plot(verts[:, 0], verts[:, 1], "ko", ms=5, label="vertices")
+    if P is not None:
+        P = as_float_array(P, "P", ndim=2)
+        ax.plot(P[0, 0], P[0, 1], "*", color="C3", ms=16, label="optimal $P^\\star$")
+    ax.figure.colorbar(cs, ax=ax, label=r"cost $\langle P, C\rangle$")
+    ax.set(xlabel=r"$u = P_{11}$", ylabel=r"$v = P_{12}$")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    return ax
