@@ -581,16 +581,20 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
     Notes
     -----
     With residuals :math:`r_{\\theta,i} = \\langle X_i,\\theta\\rangle - T_\\theta(X_i)` (see
-    :func:`sliced_gradient`) and :math:`H_\\Theta = \\frac1K\\sum_\\theta \\theta\\theta^\\top`, one iteration is
+    :func:`sliced_gradient`), one iteration with ``K`` directions is
 
-    .. math:: X_i \\leftarrow X_i - \\tau\\, H_\\Theta^{+}\\,\\frac1K\\sum_{\\theta\\in\\Theta} r_{\\theta,i}\\,\\theta
-              = X_i - \\tau\\,H_\\Theta^{+}\\,\\frac{\\nabla_{X_i}E_\\Theta(X)}{2a_i},
+    .. math:: X_i \\leftarrow X_i - \\tau\\,\\frac{d}{\\max(K, d)}\\sum_{\\theta\\in\\Theta} r_{\\theta,i}\\,\\theta
+              = X_i - \\tau\\,\\frac{dK}{\\max(K,d)}\\,\\frac{\\nabla_{X_i}E_\\Theta(X)}{2a_i}.
 
-    the Newton step of the piecewise-quadratic :math:`E_\\Theta` (pseudo-inverse :math:`H^+` when
-    :math:`K < d`). For an orthonormal basis :math:`H = \\frac1d\\mathrm{Id}` and the step reads
-    :math:`X_i \\leftarrow X_i - \\tau\\sum_k r_{\\theta_k,i}\\theta_k`: rotate, match each axis by 1-D
-    histogram matching, rotate back (IDT). For one direction it is the 1-D matching along it; for
-    many random directions :math:`H_\\Theta \\approx \\frac1d\\mathrm{Id}`.
+    :math:`E_\\Theta` is piecewise quadratic with Hessian :math:`2a_i H_\\Theta` in :math:`X_i`,
+    :math:`H_\\Theta = \\frac1K\\sum_\\theta \\theta\\theta^\\top`. For orthonormal directions
+    (a basis, or a single direction) the step with :math:`\\tau = 1` is the exact Newton step: for a
+    basis :math:`H = \\frac1d\\mathrm{Id}` and the step reads
+    :math:`X_i \\leftarrow X_i - \\sum_k r_{\\theta_k,i}\\theta_k`: rotate, match each axis by 1-D
+    histogram matching, rotate back (IDT); for one direction it is the 1-D matching along it. For
+    :math:`K \\ge d` random directions :math:`H_\\Theta` is replaced by its expectation
+    :math:`\\frac1d\\mathrm{Id}` (MATH.md 2.3): the exact :math:`H_\\Theta^{-1}` of a few nearly
+    parallel directions would amplify the inconsistencies between their 1-D matchings.
 
     For equal sizes and uniform weights the iterates converge in practice to a cloud with
     :math:`\\mu_X = \\mu_Y`, i.e. a permutation of ``Y``, defining the sliced map. This convergence is
@@ -632,15 +636,12 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
     for it in range(1, n_iter + 1):
         if n_directions is None:
             theta = random_orthonormal_basis(d, rng)
-            h_pinv = float(d) * np.eye(d)  # H = Id / d exactly
         else:
             theta = random_directions(n_directions, d, rng)
-            h_pinv = np.linalg.pinv(theta.T @ theta / n_directions, rcond=1e-10, hermitian=True)
         px = theta @ Z.T
         targets, _ = _projected_targets(px, theta @ Y.T, a, b)
-        # (1/K) sum_theta r_theta theta, as an (N, d) array, then the Newton correction H^+.
-        move = ((px - targets).T @ theta) / theta.shape[0]
-        Z -= step * (move @ h_pinv)
+        # sum_theta r_theta theta as an (N, d) array, scaled by d / max(K, d) (see Notes)
+        Z -= (step * d / max(theta.shape[0], d)) * ((px - targets).T @ theta)
         if callback is not None:
             callback(it, Z, theta)
     return Z
