@@ -547,3 +547,38 @@ def plot_transport_polytope(a, b, C, P=None, ax=None, levels=12, cmap="viridis")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return ax
+
+
+def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", spatial_dims=2):
+    """Centred log-modulus spectrum ``log(1 + |u_hat|)`` of an image (channels averaged, mean removed).
+
+    Parameters
+    ----------
+    u : ndarray of shape (H, W) or (H, W, d)
+        Any real image (values need not lie in ``[0, 1]``).
+    ax : Axes, optional
+    title : str, optional
+    colorbar : bool, default True
+    cmap : str, default "magma"
+    spatial_dims : int, default 2
+
+    Returns
+    -------
+    ax : Axes
+        Frequencies in cycles per image, zero at the centre (tour 09, the spectral cross).
+    """
+    from ottools.textures import log_spectrum
+
+    spec = log_spectrum(u, spatial_dims=spatial_dims)
+    if spec.ndim != 2:
+        raise ValueError(f"u must be an image (2 spatial axes) to be drawn, got spectrum of shape {spec.shape}")
+    ax = _new_axes(ax, figsize=(4.0, 3.6))
+    h, w = spec.shape
+    extent = (-(w // 2) - 0.5, (w - 1) // 2 + 0.5, (h - 1) // 2 + 0.5, -(h // 2) - 0.5)
+    im = ax.imshow(spec, cmap=cmap, extent=extent, interpolation="antialiased")
+    ax.set(xlabel=r"$\omega_2$ (cycles / image)", ylabel=r"$\omega_1$ (cycles / image)")
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.85, label=r"$\log(1 + |\hat u|)$")
+    return ax

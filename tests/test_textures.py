@@ -391,3 +391,22 @@ def test_bad_parameters():
 def test_dense_covariance_is_refused_at_image_size():
     with pytest.raises(ValueError, match="apply_covariance"):
         tx.covariance_matrix(tx.estimate_model(np.zeros((64, 64, 3))))
+
+
+def test_log_spectrum_and_its_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ottools import plotting
+
+    u = np.cos(2 * np.pi * 3 * np.arange(16) / 16)[None, :] * np.ones((10, 1))  # 3 cycles along axis 1
+    spec = tx.log_spectrum(u)
+    assert spec.shape == (10, 16)
+    peaks = np.argwhere(spec > 0.5 * spec.max())
+    # fftshift puts frequency 0 at index (5, 8): the cosine's two peaks are at (5, 8 +- 3)
+    assert sorted(map(tuple, peaks)) == [(5, 5), (5, 11)]
+    ax = plotting.plot_log_spectrum(np.stack([u, u, u], -1), title="cosine")
+    assert ax.get_title() == "cosine"
+    plt.close(ax.figure)
