@@ -163,6 +163,25 @@ def test_gradient_against_finite_differences(case):
     np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gradient_uses_barycentric_projection_of_the_1d_plan(weighted):
+    # N != M: along theta, X_i is pulled towards (1/a_i) sum_j P_ij <Y_j, theta>, with P the 1-D
+    # optimal plan; POT's emd_1d gives P independently (exact LP solution, no ties here).
+    rng = np.random.default_rng(16)
+    X, Y = rng.standard_normal((13, 2)), rng.random((7, 2))
+    a = b = None
+    if weighted:
+        a, b = rng.random(13) + 0.2, rng.random(7) + 0.2
+        a, b = a / a.sum(), b / b.sum()
+    theta = sliced.random_directions(1, 2, rng)
+    px, py = X @ theta[0], Y @ theta[0]
+    aa = np.full(13, 1 / 13) if a is None else a
+    bb = np.full(7, 1 / 7) if b is None else b
+    P = ot.emd_1d(px, py, aa, bb)
+    expected = 2 * (aa * px - P @ py)[:, None] * theta
+    np.testing.assert_allclose(sliced.sliced_gradient(X, Y, theta, a=a, b=b), expected, rtol=1e-9, atol=1e-12)
+
+
 def test_gradient_carries_factor_two_and_one_over_n():
     # One point, one direction: E = <x - y, theta>^2 so grad = 2 <x - y, theta> theta (N = 1).
     theta = np.array([[0.6, 0.8]])
