@@ -419,7 +419,8 @@ def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None
 
     an unbiased estimate of :math:`SW_2^2` with relative standard deviation :math:`O(K^{-1/2})`.
     Each 1-D term costs a sort, :math:`O(N\\log N)`; the ``K`` sorts run on one contiguous ``(K, N)``
-    array. Useful facts (MATH.md 2.2): :math:`SW_2^2(\\mu, \\mu(\\cdot - v)) = \\|v\\|^2/d` and
+    array whose rows are split between up to 4 threads when it is large (numpy releases the GIL while
+    sorting). Useful facts (MATH.md 2.2): :math:`SW_2^2(\\mu, \\mu(\\cdot - v)) = \\|v\\|^2/d` and
     :math:`SW_2^2 \\le W_2^2/d`; in dimension 1, :math:`SW_2 = W_2`.
 
     This is the quantity ``ot.sliced_wasserstein_distance(X, Y, projections=directions.T)`` of POT
