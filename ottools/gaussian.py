@@ -496,7 +496,8 @@ class BarycenterReport:
     iterations : int
         Number of iterations run.
     residuals : list of float
-        Residual after each iteration (the largest over a batch), see the solver's Notes.
+        Residual at each iteration, the largest over the problems of a batch still running (a
+        problem stops being updated once its own residual is below the tolerance).
     converged : bool
         Whether the last residual is below the tolerance.
     method : str
@@ -510,13 +511,6 @@ class BarycenterReport:
 
 def _fro(A):
     return np.sqrt(np.sum(np.abs(A) ** 2, axis=(-2, -1)))
-
-
-def _phi(S, covs, weights):
-    """Fixed-point map ``Phi(S) = sum_i w_i (S^{1/2} S_i S^{1/2})^{1/2}`` and ``S^{1/2}``."""
-    R = _sqrtm(S)
-    roots = _sqrtm(_herm(R @ covs @ R))
-    return np.tensordot(weights, roots, axes=(0, 0)), R
 
 
 def _check_family(covs, weights, name="covs"):
@@ -582,21 +576,33 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
         S = np.tensordot(w, covs, axes=(0, 0))
     else:
         S = np.broadcast_to(_check_cov(init, "init"), covs.shape[1:]).copy()
+    batch, d = covs.shape[1:-2], covs.shape[-1]
+    # flatten the batch, and iterate only on the problems that have not converged yet
+    C = covs.reshape((covs.shape[0], -1, d, d))
+    S = S.reshape((-1, d, d)).copy()
+    active = np.arange(S.shape[0])
     report = BarycenterReport(method=method)
     tiny = np.finfo(np.float64).tiny
     for _ in range(int(max_iter)):
-        P, R = _phi(S, covs, w)
-        res = float((_fro(P - S) / np.maximum(_fro(S), tiny)).max(initial=0.0))
-        report.residuals.append(res)
+        Sa = S[active]
+        ws, Vs = np.linalg.eigh(Sa)
+        ws = np.maximum(ws, 0.0)
+        R = _from_eig(np.sqrt(ws), Vs)
+        roots = _sqrtm(_herm(R @ C[:, active] @ R))
+        P = np.tensordot(w, roots, axes=(0, 0))
+        res = _fro(P - Sa) / np.maximum(_fro(Sa), tiny)
+        report.residuals.append(float(res.max(initial=0.0)))
         report.iterations += 1
         if method == "fixed_point":
-            S = _herm(P)
+            S[active] = _herm(P)
         else:
-            Q = _inv_sqrtm(S)
-            S = _herm(Q @ P @ P @ Q)
-        if res < tol:
+            Q = _from_eig(_pinv_values(ws, RCOND, 0.5), Vs)
+            S[active] = _herm(Q @ P @ P @ Q)
+        active = active[res >= tol]
+        if active.size == 0:
             report.converged = True
             break
+    S = S.reshape(batch + (d, d))
     if not report.converged:
         warnings.warn(
             f"bures_barycenter did not reach tol={tol:g} in {max_iter} iterations "
