@@ -227,7 +227,7 @@ def _resampler(n, m):
 
 
 def sliced_barycenter(clouds, weights=None, n_iter=30, *, step=1.0, n_directions=None, rng=None,
-                      init=None, callback=None, dtype=np.float32):
+                      init=None, callback=None, dtype=np.float32, directions=None):
     """Sliced Wasserstein barycenter of point clouds by Lagrangian (stochastic Newton) descent.
 
     Parameters
@@ -245,6 +245,7 @@ def sliced_barycenter(clouds, weights=None, n_iter=30, *, step=1.0, n_directions
     n_directions : None or int
         ``None`` (default): one Haar-random orthonormal basis per iteration. An integer ``K``:
         ``K`` independent uniform directions per iteration (Newton correction :math:`H_\\Theta^+`).
+        Ignored when ``directions`` is given.
     rng : None, int or numpy.random.Generator
         Source of the directions.
     init : ndarray of shape (N, d), optional
@@ -259,6 +260,10 @@ def sliced_barycenter(clouds, weights=None, n_iter=30, *, step=1.0, n_directions
         Precision of the projections that are sorted. ``float32`` sorts about twice as fast; the
         clouds are first centred at the weighted mean of their means, so the error stays near
         ``1e-7`` of their spread. Use ``float64`` for tests at ``1e-8``.
+    directions : ndarray of shape (K, d), optional
+        A fixed set of unit directions used at **every** iteration instead of random ones: the
+        descent is then deterministic, on the fixed energy :math:`\\mathcal E_\\Theta`, and stops at
+        one of its local minima (tour 07 uses it to exhibit two of them).
 
     Returns
     -------
@@ -323,6 +328,9 @@ def sliced_barycenter(clouds, weights=None, n_iter=30, *, step=1.0, n_directions
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
     rng = check_rng(rng)
     dtype = _check_dtype(dtype)
+    if directions is not None:
+        fixed = sliced._check_directions(directions, d)
+        fixed_h_pinv = np.linalg.pinv(fixed.T @ fixed / fixed.shape[0], rcond=1e-10, hermitian=True)
     if init is None:
         init = clouds[int(np.argmax(lam))]
     else:
@@ -349,7 +357,9 @@ def sliced_barycenter(clouds, weights=None, n_iter=30, *, step=1.0, n_directions
 
     rows = None
     for it in range(1, n_iter + 1):
-        if n_directions is None:
+        if directions is not None:
+            theta, h_pinv = fixed, fixed_h_pinv
+        elif n_directions is None:
             theta = sliced.random_orthonormal_basis(d, rng)
             h_pinv = float(d) * np.eye(d)
         else:
