@@ -73,6 +73,23 @@ def test_agrees_with_pot_with_same_directions(sizes, weighted):
     np.testing.assert_allclose(ours, peer, rtol=1e-10)
 
 
+@pytest.mark.parametrize("m", [50, 35])
+def test_explicit_uniform_weights_take_the_general_path_to_the_same_values(m):
+    # a=None uses the sort / integer quantile-grid fast paths, explicit weights the general merged
+    # grid: two implementations of the same 1-D formulas, equal up to round-off.
+    rng = np.random.default_rng(17)
+    X, Y = rng.standard_normal((50, 3)), rng.random((m, 3))
+    u, v = np.full(50, 1 / 50), np.full(m, 1 / m)
+    theta = sliced.random_directions(9, 3, rng)
+    np.testing.assert_allclose(sliced.projected_costs(X, Y, theta, a=u, b=v),
+                               sliced.projected_costs(X, Y, theta), rtol=1e-10)
+    np.testing.assert_allclose(sliced.sliced_gradient(X, Y, theta, a=u, b=v),
+                               sliced.sliced_gradient(X, Y, theta), rtol=1e-10, atol=1e-14)
+    Z1 = sliced.sliced_transport(X, Y, 5, rng=1, a=u, b=v)
+    Z2 = sliced.sliced_transport(X, Y, 5, rng=1)
+    np.testing.assert_allclose(Z1, Z2, rtol=1e-10, atol=1e-12)
+
+
 def test_float32_projections_close_to_float64():
     rng = np.random.default_rng(4)
     X = rng.random((5000, 3)) + 100.0  # far from the origin: centring keeps float32 accurate
