@@ -443,7 +443,9 @@ def bures_geodesic(S0, S1, t, rcond=RCOND):
     ``S_t = [(1 - t) Id + t S] S0 [(1 - t) Id + t S]`` with ``S`` the *linear part* of the map
     (slide 31 writes ``T``, the affine map). The geodesic has constant speed:
     ``B(S0, S_t) = t B(S0, S1)``. Where ``S0`` has a lower rank than ``S1`` the geodesic is
-    computed backwards from ``S1`` (geodesics are symmetric).
+    computed from an optimal coupling instead of a map: ``S_t = (1-t)^2 S0 + t^2 S1 + t(1-t)(K + K^*)``
+    with the optimal cross-covariance ``K = S0^{1/2} U S1^{1/2}``, ``U`` the polar factor that
+    maximises ``tr K`` (this also covers two rank-one covariances with orthogonal ranges).
 
     References
     ----------
@@ -469,21 +471,22 @@ def _check_time(t):
 
 def _geodesic_cov(S0, S1, t, rcond=RCOND):
     d = S0.shape[-1]
-    eye = np.eye(d)
     tt = t[..., None, None]
-
-    def along(Sa, Sb, s):
-        A = _bures_map(Sa, Sb, rcond)
-        M = (1.0 - s) * eye + s * A
-        return _herm(M @ Sa @ _ct(M)), A
-
-    St, A = along(S0, S1, tt)
+    A = _bures_map(S0, S1, rcond)
+    M = (1.0 - tt) * np.eye(d) + tt * A
+    St = _herm(M @ S0 @ _ct(M))
     err = np.abs(A @ S0 @ A - S1).max(axis=(-2, -1))
     scale = np.maximum(np.abs(S1).max(axis=(-2, -1)), np.abs(S0).max(axis=(-2, -1)))
     bad = err > 1e-6 * np.maximum(scale, np.finfo(np.float64).tiny)
     if np.any(bad):
-        Sb, _ = along(S1, S0, 1.0 - tt)
-        St = np.where(np.broadcast_to(bad[..., None, None], St.shape[:-2] + (1, 1)), Sb, St)
+        # no linear map (S0 of lower rank, or orthogonal kernels): interpolate an optimal coupling
+        # instead, of cross-covariance K = S0^1/2 U S1^1/2 with U = Q P^* from the SVD
+        # S1^1/2 S0^1/2 = P L Q^*; then S_t = (1-t)^2 S0 + t^2 S1 + t (1-t) (K + K^*)
+        R0, R1 = _sqrtm(S0), _sqrtm(S1)
+        P, _, Qh = np.linalg.svd(R1 @ R0)
+        K = R0 @ _ct(Qh) @ _ct(P) @ R1
+        Sc = _herm((1.0 - tt) ** 2 * S0 + tt**2 * S1 + tt * (1.0 - tt) * (K + _ct(K)))
+        St = np.where(np.broadcast_to(bad[..., None, None], St.shape[:-2] + (1, 1)), Sc, St)
     return St
 
 

@@ -267,6 +267,17 @@ def test_geodesic_rank_deficient_both_directions(rng):
     assert np.allclose(g.bures_geodesic(S1, S0, 1.0), S0, atol=1e-6)
 
 
+def test_geodesic_between_orthogonal_segments():
+    # rank-one Gaussians on orthogonal lines: no linear map exists (kernel conditions fail), every
+    # coupling is optimal; the geodesic through the optimal coupling still has constant speed
+    S0, S1 = np.diag([1.0, 0.0]), np.diag([0.0, 4.0])
+    ts = np.linspace(0, 1, 5)
+    St = g.bures_geodesic(S0, S1, ts)
+    assert np.allclose(St[2], np.diag([0.25, 1.0]), atol=1e-12)
+    W = g.bures_distance(S0, S1)
+    assert np.allclose(g.bures_distance(S0, St) ** 2, (ts * W) ** 2, atol=1e-10)
+
+
 # ---------------------------------------------------------------- barycenters (T21-T23)
 
 
