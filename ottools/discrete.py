@@ -360,8 +360,8 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
         return float(cost ** (1.0 / p))
     ix, iy = np.argsort(x), np.argsort(y)  # the order among equal positions does not matter
     xs, ys = x[ix], y[iy]
-    cx, cy = np.cumsum(a[ix]), np.cumsum(b[iy])
-    cx[-1] = cy[-1] = 1.0  # both measures have exactly unit mass
+    cx, cy = np.minimum(np.cumsum(a[ix]), 1.0), np.minimum(np.cumsum(b[iy]), 1.0)
+    cx[-1] = cy[-1] = 1.0  # both measures have exactly unit mass, the jumps are non-decreasing
     t = np.concatenate([cx, cy])
     order = np.argsort(t, kind="stable")  # merges two sorted runs in linear time
     t = t[order]

@@ -408,3 +408,20 @@ def test_sample_shape():
     assert np.all(np.abs(discrete.sample_shape("square", 100, 2)) <= 1.0)
     with pytest.raises(ValueError, match="shape must be one of"):
         discrete.sample_shape("star", 10)
+
+
+@pytest.mark.parametrize("p", [1, 2])
+def test_wasserstein_1d_zero_weights_and_repeated_positions(p):
+    """Atoms of zero mass are ignored and repeated positions merge: same value as POT's LP."""
+    rng = np.random.default_rng(13)
+    x = np.round(rng.normal(size=20), 1)  # many repeats
+    y = np.round(rng.normal(size=15), 1)
+    a, b = random_simplex(rng, 20), random_simplex(rng, 15)
+    a[[0, 5, 19]] = 0.0
+    b[[3, 14]] = 0.0
+    a, b = a / a.sum(), b / b.sum()
+    lp = ot.emd2(a, b, np.abs(x[:, None] - y[None, :]) ** p)
+    assert np.isclose(discrete.wasserstein_1d(x, y, a, b, p) ** p, lp, rtol=RTOL)
+    keep_a, keep_b = a > 0, b > 0
+    assert np.isclose(discrete.wasserstein_1d(x, y, a, b, p),
+                      discrete.wasserstein_1d(x[keep_a], y[keep_b], a[keep_a], b[keep_b], p), rtol=1e-12)
