@@ -521,12 +521,20 @@ def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
         raise ValueError(f"C must be a non-empty square cost matrix (N, N), got shape {C.shape}")
     if isinstance(scaling, bool) or not np.isfinite(scaling) or scaling <= 1:
         raise ValueError(f"scaling must be a number above 1, got {scaling!r}")
-    span = float(C.max() - C.min())
+    C = C - C.min()  # same assignments; keeps the prices on the scale of the cost differences
+    span = float(C.max())
     if eps is None:
-        eps = 1e-6 * max(span, 1e-300) / N
+        eps = 1e-6 * span / N
+    prices = np.zeros(N)
+    if span == 0.0:  # all costs equal: every permutation is optimal
+        return np.arange(N), prices
     if isinstance(eps, bool) or not np.isfinite(eps) or eps <= 0:
         raise ValueError(f"eps must be a positive number, got {eps!r}")
-    prices = np.zeros(N)
+    if eps < 64 * np.spacing(span):
+        raise ValueError(
+            f"eps = {eps:.3g} is below the floating-point resolution of the costs (range {span:.3g}); "
+            f"the bids would not raise the prices: use eps >= {64 * np.spacing(span):.3g}"
+        )
     if N == 1:
         return np.zeros(1, dtype=np.int64), prices
     eps_k = max(span / scaling, eps)

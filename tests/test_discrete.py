@@ -284,6 +284,18 @@ def test_auction_within_n_eps(N):
         assert np.all(C[np.arange(N), sigma] + prices[sigma] <= best + eps + 1e-9)
 
 
+def test_auction_constant_shift_and_degenerate_costs():
+    """A large constant added to C does not spoil the N * eps guarantee (the bids are not absorbed
+    by rounding); equal costs: any permutation is optimal."""
+    rng = np.random.default_rng(14)
+    C = rng.random((25, 25))
+    r, c = linear_sum_assignment(C)
+    sigma, _ = discrete.auction(C + 1e6, eps=1e-7)
+    assert C[np.arange(25), sigma].sum() <= C[r, c].sum() + 25 * 1e-7 + 1e-8  # + rounding of 1e6 + C
+    sigma, _ = discrete.auction(np.full((5, 5), 3.0))
+    assert np.array_equal(np.sort(sigma), np.arange(5))
+
+
 def test_auction_exact_on_integer_costs():
     rng = np.random.default_rng(11)
     N = 40
@@ -390,6 +402,8 @@ def test_bad_parameters_refused():
         discrete.sample_pixels(np.zeros((3, 3, 3)), 2, "seed")
     with pytest.raises(ValueError, match="eps"):
         discrete.auction(np.eye(3), eps=0.0)
+    with pytest.raises(ValueError, match="floating-point resolution"):
+        discrete.auction(np.eye(3), eps=1e-20)  # the bids would be absorbed by rounding
     with pytest.raises(ValueError, match="t must be"):
         discrete.displacement_interpolation([[0.0]], [[1.0]], [[1.0]], 1.5)
     with pytest.raises(ValueError, match="colours in"):
