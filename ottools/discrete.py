@@ -78,6 +78,8 @@ def _check_p(p, *, minimum=0.0, why=""):
 def image_to_cloud(img):
     """The pixels of an image as a point cloud (one point per pixel, its colour).
 
+    Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
+
     Parameters
     ----------
     img : ndarray of shape (H, W, 3) or (H, W)
@@ -103,6 +105,8 @@ def image_to_cloud(img):
 
 def cloud_to_image(X, shape):
     """Put a point cloud of colours back on the pixel grid (inverse of :func:`image_to_cloud`).
+
+    Taught in tours 01 (discrete measures) and 04 (histogram equalization).
 
     Parameters
     ----------
@@ -141,6 +145,8 @@ def cloud_to_image(X, shape):
 
 def sample_pixels(img_or_cloud, n, rng=None, *, return_index=False):
     """``n`` distinct pixels (or points) drawn uniformly at random, without replacement.
+
+    Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
 
     Parameters
     ----------
@@ -182,6 +188,8 @@ SHAPES = ("gaussian", "disc", "ring", "square", "two_blobs", "crescent")
 def sample_shape(shape, n, rng=None):
     """``n`` random points of a simple 2-D shape, to build toy point clouds.
 
+    Taught in tours 02 (optimal assignment) and 03 (Kantorovich).
+
     Parameters
     ----------
     shape : str
@@ -219,6 +227,8 @@ def sample_shape(shape, n, rng=None):
 
 def color_histogram(X, bins=16):
     """The colour histogram of a cloud: weights on the centres of a regular grid of ``[0, 1]^d``.
+
+    Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
 
     Parameters
     ----------
@@ -270,6 +280,8 @@ def color_histogram(X, bins=16):
 def cost_matrix(X, Y, p=2):
     """The ground cost ``C[i, j] = ||X_i - Y_j||^p`` between two clouds.
 
+    Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
+
     Parameters
     ----------
     X : ndarray of shape (N, d)
@@ -308,6 +320,8 @@ def cost_matrix(X, Y, p=2):
 
 def wasserstein_1d(x, y, a=None, b=None, p=2):
     """Exact ``W_p`` between two weighted measures on the line, by the quantile formula.
+
+    Taught in tours 02 (optimal assignment) and 04 (histogram equalization).
 
     Parameters
     ----------
@@ -377,6 +391,8 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
 def assignment(X, Y, p=2):
     """The optimal assignment ``sigma`` between two clouds of the same size (slide 5).
 
+    Taught in tours 02 (optimal assignment) and 04 (histogram equalization).
+
     Parameters
     ----------
     X, Y : ndarray of shape (N, d)
@@ -421,6 +437,8 @@ def assignment(X, Y, p=2):
 
 def wasserstein_distance(X, Y, p=2, a=None, b=None):
     """Exact ``W_p`` between two discrete measures, by the fastest exact method that applies.
+
+    Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
 
     Parameters
     ----------
@@ -469,6 +487,8 @@ def wasserstein_distance(X, Y, p=2, a=None, b=None):
 
 def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
     """Bertsekas' auction algorithm with epsilon-scaling, for the assignment problem.
+
+    Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
 
     Parameters
     ----------
@@ -576,6 +596,8 @@ MAX_LP_VARIABLES = 4_000_000
 def kantorovich(a, b, C):
     """Optimal coupling of Kantorovich's linear program, as a vertex of the transport polytope.
 
+    Taught in tour 03 (``tours/03_kantorovich.ipynb``).
+
     Parameters
     ----------
     a : ndarray of shape (N,) or None
@@ -648,6 +670,8 @@ def kantorovich(a, b, C):
 
 def displacement_interpolation(X, Y, P, t):
     """McCann's displacement interpolant between two discrete measures, from a coupling.
+
+    Taught in tour 03 (``tours/03_kantorovich.ipynb``, exercise) and the barycenter tours.
 
     Parameters
     ----------
