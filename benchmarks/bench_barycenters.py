@@ -59,7 +59,7 @@ def cases():
     def ratio(result, _peer):
         return f"mean pairwise SW / {before / _mean_pairwise_sw(result[0], theta):.1f}"
 
-    out.append(Case("harmonize (lut)", "5 photos 512x512",
+    out.append(Case("harmonize (sliced LUT)", "5 photos 512x512",
                     lambda: barycenters.harmonize(images, rng=np.random.default_rng(5)),
                     quality=ratio, target="< 5 s", repeat=3))
     small_images = [data.resize(im, 128) for im in images]

@@ -32,7 +32,6 @@ import numpy as np
 
 from ottools import discrete, sliced
 from ottools._validate import (
-    as_float_array,
     check_image,
     check_points,
     check_positive_int,
@@ -45,8 +44,6 @@ __all__ = [
     "quantile_barycenter_1d",
     "barycenter_energy",
     "sliced_barycenter",
-    "sliced_color_map",
-    "apply_color_map",
     "harmonize",
 ]
 
@@ -391,120 +388,13 @@ def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions
 # Colour harmonisation (slides 22-25)
 # ----------------------------------------------------------------------------------------------
 
-#: Methods of step 2 of :func:`harmonize`.
-HARMONIZE_METHODS = ("lut", "sorted")
+#: Methods of step 2 of :func:`harmonize` (those of :func:`ottools.color.transfer` that map onto a
+#: cloud of colours).
+HARMONIZE_METHODS = ("sliced", "sorted")
 
 
-def sliced_color_map(source, target, n_iter=20, *, rng=None, lut_size=33, regularize=0.0):
-    """Learn the sliced transport of a colour sample onto a target cloud as a 3-D lookup table.
-
-    Parameters
-    ----------
-    source : ndarray of shape (n, 3)
-        Colours sampled from the image to recolour, in ``[0, 1]``.
-    target : ndarray of shape (m, 3)
-        Target colours (for harmonisation, the barycenter's cloud).
-    n_iter : int, default 20
-        Iterations of the sliced flow (:func:`ottools.sliced.sliced_transport`, IDT steps).
-    rng : None, int or numpy.random.Generator
-    lut_size : int, default 33
-        Grid points per axis of the table on ``[0, 1]^3``.
-    regularize : float, default 0.0
-        Standard deviation, in colour units, of a Gaussian smoothing of the displacement field
-        ``T(c) - c`` on the grid (0: no smoothing). Larger values give a smoother, more conservative
-        map that closes less of the distance.
-
-    Returns
-    -------
-    lut : ndarray of shape (lut_size, lut_size, lut_size, 3)
-        ``lut[i, j, k]`` is the image of the colour ``(i, j, k) / (lut_size - 1)``; apply it with
-        :func:`apply_color_map`.
-
-    Notes
-    -----
-    Each IDT step (orthonormal basis :math:`\\theta_1, \\dots, \\theta_d`, step 1) moves the sample so
-    that its projection on each :math:`\\theta_k` becomes the target's; the move along
-    :math:`\\theta_k` is a non-decreasing 1-D map :math:`f_k`, known at the sample's projections
-    (sorted before the step) and their images (sorted after it). Extending each :math:`f_k` by
-    linear interpolation (``np.interp``) makes every step, hence the whole flow, a **function of the
-    colour**: :math:`c \\mapsto c + \\sum_k (f_k(\\langle c,\\theta_k\\rangle) - \\langle c,\\theta_k\\rangle)\\theta_k`.
-    It is evaluated once on the grid, so applying it to a photograph costs one trilinear
-    interpolation per pixel. Identical colours get identical outputs and nearby colours nearby
-    outputs (no speckle, slide 17), at the price of a small residual distance to the target, which
-    a per-pixel sorted transport would close.
-    """
-    source = check_points(source, "source", d=3)
-    target = check_points(target, "target", d=3)
-    n_iter = check_positive_int(n_iter, "n_iter", minimum=0)
-    lut_size = check_positive_int(lut_size, "lut_size", minimum=2)
-    if isinstance(regularize, bool) or not isinstance(regularize, numbers.Real) or not regularize >= 0:
-        raise ValueError(f"regularize must be a non-negative number (a colour scale), got {regularize!r}")
-    steps = []
-    previous = [source]
-
-    def record(_it, Z, theta):
-        before = np.sort(theta @ previous[0].T, axis=1)
-        after = np.sort(theta @ Z.T, axis=1)
-        steps.append((theta, before, after))
-        previous[0] = Z.copy()
-
-    sliced.sliced_transport(source, target, n_iter, rng=rng, callback=record)
-    axis = np.linspace(0.0, 1.0, lut_size)
-    grid = np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(-1, 3)
-    C = grid.copy()
-    for theta, before, after in steps:  # loop over iterations and the 3 basis vectors only
-        p = C @ theta.T
-        moved = np.column_stack([np.interp(p[:, k], before[k], after[k]) for k in range(theta.shape[0])])
-        C += (moved - p) @ theta
-    lut = C.reshape(lut_size, lut_size, lut_size, 3)
-    if regularize > 0:
-        from scipy.ndimage import gaussian_filter
-
-        sigma = regularize * (lut_size - 1)
-        disp = lut - grid.reshape(lut.shape)
-        lut = grid.reshape(lut.shape) + gaussian_filter(disp, sigma=(sigma, sigma, sigma, 0), mode="nearest")
-    return lut
-
-
-def apply_color_map(img, lut):
-    """Recolour an image with a 3-D lookup table, by trilinear interpolation.
-
-    Parameters
-    ----------
-    img : ndarray of shape (H, W, 3), values in [0, 1]
-    lut : ndarray of shape (g, g, g, 3)
-        As returned by :func:`sliced_color_map`.
-
-    Returns
-    -------
-    out : ndarray of shape (H, W, 3), clipped to ``[0, 1]``.
-
-    Examples
-    --------
-    >>> g = np.linspace(0, 1, 5)
-    >>> identity = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1)
-    >>> img = np.random.default_rng(0).random((4, 4, 3))
-    >>> bool(np.allclose(apply_color_map(img, identity), img))
-    True
-    """
-    img = check_image(img, "img", allow_grey=False)
-    lut = as_float_array(lut, "lut", ndim=4)
-    g = lut.shape[0]
-    if lut.shape != (g, g, g, 3) or g < 2:
-        raise ValueError(f"lut must have shape (g, g, g, 3) with g >= 2, got {lut.shape}")
-    x = img.reshape(-1, 3) * (g - 1)
-    i0 = np.minimum(x.astype(np.intp), g - 2)  # lower corner of the cell (x >= 0)
-    f = x - i0
-    out = np.zeros_like(x)
-    for corner in range(8):  # the 8 corners of the cell
-        bits = [(corner >> k) & 1 for k in range(3)]
-        w = np.prod([f[:, k] if b else 1.0 - f[:, k] for k, b in enumerate(bits)], axis=0)
-        out += w[:, None] * lut[i0[:, 0] + bits[0], i0[:, 1] + bits[1], i0[:, 2] + bits[2]]
-    return np.clip(out, 0.0, 1.0).reshape(img.shape)
-
-
-def harmonize(images, weights=None, *, n_points=16384, n_iter=20, barycenter_iter=30,
-              method="lut", regularize=0.0, lut_size=33, rng=None):
+def harmonize(images, weights=None, *, n_points=16384, barycenter_iter=20, method="sliced", n_iter=None,
+              regularize=None, rng=None, **options):
     """Harmonise the colours of several photographs through their sliced barycenter.
 
     Parameters
@@ -515,42 +405,50 @@ def harmonize(images, weights=None, *, n_points=16384, n_iter=20, barycenter_ite
         Barycentric weights on the simplex (uniform if omitted): how much each image's palette
         counts in the common one.
     n_points : int, default 16384
-        Colours sampled from each image for step 1 (and to learn each map in step 2); the
-        barycenter has this many atoms (fewer if an image is smaller).
-    n_iter : int, default 20
-        Iterations of the sliced flow of step 2.
-    barycenter_iter : int, default 30
+        Colours sampled from each image for step 1; the barycenter has this many atoms (fewer if
+        an image is smaller).
+    barycenter_iter : int, default 20
         Iterations of :func:`sliced_barycenter` in step 1.
-    method : {"lut", "sorted"}
-        Step 2. ``"lut"`` (default): the flow is learnt on the sample and applied to every pixel as
-        a function of its colour (:func:`sliced_color_map`), regular and fast. ``"sorted"``: every
-        pixel is moved by the sliced flow itself (:func:`ottools.sliced.sliced_transport` of the
-        whole cloud), which matches the barycenter more closely but splits identical colours
-        (speckle) and is slower.
-    regularize : float, default 0.0
-        Smoothing of the lookup table (see :func:`sliced_color_map`); ``"lut"`` only.
-    lut_size : int, default 33
+    method : {"sliced", "sorted"}, default "sliced"
+        Step 2, the transfer of each image onto the barycenter's colours, as in tour 06.
+        ``"sliced"``: the IDT flow learnt on a sample and applied as a 3-D lookup table
+        (:func:`ottools.color.fit_sliced_lut`, :func:`ottools.color.apply_lut`), a regular
+        function of the colour, fast on whole photographs. ``"sorted"``: the flow run on every
+        pixel (:func:`ottools.sliced.sliced_transport`), closer to the barycenter but it splits
+        identical colours (slide 17's speckle) and is slower.
+    n_iter : int, optional
+        Iterations of step 2 (defaults of :func:`ottools.color.transfer`: 10 for ``"sliced"``, 20
+        for ``"sorted"``).
+    regularize : None or (radius, sigma)
+        If given, the colour change of each image is filtered by
+        :func:`ottools.color.regularize` (transport-map regularisation guided by the image).
     rng : None, int or numpy.random.Generator
+    **options
+        Passed to :func:`ottools.color.fit_sliced_lut` (``n_samples``, ``n_quantiles``,
+        ``lut_size``), ``"sliced"`` only.
 
     Returns
     -------
     harmonized : list of L ndarrays of shape (H_i, W_i, 3)
         The recoloured images, clipped to ``[0, 1]``.
     barycenter : ndarray of shape (n, 3)
-        The common colour cloud (step 1).
+        The common colour cloud of step 1.
 
     Notes
     -----
-    Slides 22-25 (colour harmonisation of J. Rabin's slides). Step 1: the sliced barycenter
-    :math:`X^\\star` of the colour clouds, :math:`\\min_X\\sum_i\\lambda_i SW_2^2(\\mu_X, \\mu_{X_i})`.
-    Step 2: the sliced projection of each image's colours onto :math:`\\mu_{X^\\star}`. After it the
-    pairwise sliced distances between the images are a small fraction of what they were (tour 08).
+    Slides 22-25 (from J. Rabin's slides). Step 1: the sliced barycenter :math:`X^\\star` of the
+    colour clouds, :math:`\\min_X\\sum_i\\lambda_i SW_2^2(\\mu_X, \\mu_{X_i})`
+    (:func:`sliced_barycenter`). Step 2: the sliced transport of each image's colours onto
+    :math:`\\mu_{X^\\star}`. The pairwise sliced distances between the harmonised images are a small
+    fraction of the original ones (tour 08 measures the ratio).
 
     References
     ----------
     J. Rabin, G. Peyré, J. Delon, M. Bernot, SSVM 2011. N. Bonneel, J. Rabin, G. Peyré, H. Pfister,
     JMIV 51(1), 2015.
     """
+    from ottools import color  # imported here: ottools.color may re-export this function
+
     if isinstance(images, np.ndarray) and images.ndim == 3:
         raise ValueError("images must be a list of images (H, W, 3), got a single image; wrap it in a list")
     try:
@@ -564,16 +462,28 @@ def harmonize(images, weights=None, *, n_points=16384, n_iter=20, barycenter_ite
     n_points = check_positive_int(n_points, "n_points")
     if method not in HARMONIZE_METHODS:
         raise ValueError(f"method must be one of {HARMONIZE_METHODS}, got {method!r}")
+    if options and method != "sliced":
+        raise ValueError(f"options {sorted(options)} apply to method='sliced' only")
+    if regularize is not None:
+        try:
+            radius, sigma = regularize
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"regularize must be None or a pair (radius, sigma), got {regularize!r}") from exc
     rng = check_rng(rng)
     n = min([n_points] + [im.shape[0] * im.shape[1] for im in images])
     samples = [discrete.sample_pixels(im, n, rng) for im in images]
     bary = sliced_barycenter(samples, lam, barycenter_iter, rng=rng)
     out = []
-    for im, S in zip(images, samples):
-        if method == "lut":
-            lut = sliced_color_map(S, bary, n_iter, rng=rng, lut_size=lut_size, regularize=regularize)
-            out.append(apply_color_map(im, lut))
+    for im in images:
+        if method == "sliced":
+            lut = color.fit_sliced_lut(im, np.clip(bary, 0.0, 1.0), 10 if n_iter is None else n_iter,
+                                       rng=rng, **options)
+            moved = color.apply_lut(im, lut)
         else:
-            moved = sliced.sliced_transport(discrete.image_to_cloud(im), bary, n_iter, rng=rng)
-            out.append(np.clip(moved, 0.0, 1.0).reshape(im.shape))
+            steps = 20 if n_iter is None else n_iter
+            moved = sliced.sliced_transport(discrete.image_to_cloud(im), bary, steps, rng=rng)
+            moved = np.clip(moved, 0.0, 1.0).reshape(im.shape)
+        if regularize is not None:
+            moved = color.regularize(im, moved, radius, sigma)
+        out.append(moved)
     return out, bary
