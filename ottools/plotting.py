@@ -549,7 +549,7 @@ def plot_transport_polytope(a, b, C, P=None, ax=None, levels=12, cmap="viridis")
     return ax
 
 
-def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", spatial_dims=2):
+def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", vmin=None, vmax=None, spatial_dims=2):
     """Centred log-modulus spectrum ``log(1 + |u_hat|)`` of an image (channels averaged, mean removed).
 
     Parameters
@@ -560,6 +560,8 @@ def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", spati
     title : str, optional
     colorbar : bool, default True
     cmap : str, default "magma"
+    vmin, vmax : float, optional
+        Colour range (give the same to panels that are compared).
     spatial_dims : int, default 2
 
     Returns
@@ -575,7 +577,7 @@ def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", spati
     ax = _new_axes(ax, figsize=(4.0, 3.6))
     h, w = spec.shape
     extent = (-(w // 2) - 0.5, (w - 1) // 2 + 0.5, (h - 1) // 2 + 0.5, -(h // 2) - 0.5)
-    im = ax.imshow(spec, cmap=cmap, extent=extent, interpolation="antialiased")
+    im = ax.imshow(spec, cmap=cmap, extent=extent, interpolation="antialiased", vmin=vmin, vmax=vmax)
     ax.set(xlabel=r"$\omega_2$ (cycles / image)", ylabel=r"$\omega_1$ (cycles / image)")
     if title:
         ax.set_title(title)

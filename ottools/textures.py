@@ -13,7 +13,8 @@ Conventions (``../shared/reference/MATH.md`` sections 0 and 5)
   ``f_hat(w) = sum_x f(x) exp(-2i pi <x, w>)`` with ``<x, w> = sum_k x_k w_k / n_k``.
 * From one exemplar ``f0`` (in practice its periodic component), the stationary Gaussian model
   ``N(m, Sigma)`` has the mean ``m = (1/N) sum_x f0(x)`` (in ``R^d``) and the covariance
-  ``Sigma[(x, i), (y, j)] = (1/N) sum_u g_i(u) g_j(u + y - x)`` with ``g = f0 - m``; in Fourier
+  ``Sigma_{x, y} = c(x - y)`` (``d x d`` blocks), ``c(p) = (1/N) sum_u g(u + p) g(u)^T`` with
+  ``g = f0 - m``, so that ``Sigma v = c * v`` (circular convolution); in Fourier
   ``(Sigma v)_hat(w) = c_hat(w) v_hat(w)`` with the ``d x d`` matrix
   ``c_hat(w) = (1/N) g_hat(w) g_hat(w)^*``, of rank one: a *spot noise* model.
   (Slide 28 prints ``f0_hat f0_hat^*`` without the ``1/N`` and without removing the mean.)
@@ -364,7 +365,7 @@ def estimate_model(f0, *, periodic=True, spatial_dims=2):
     -----
     ``m = (1/N) sum_x f0(x)`` is the maximum-likelihood mean of any stationary model (the constant
     vector is an eigenvector of every stationary covariance). The covariance is the empirical
-    (periodogram) estimate ``c(p) = (1/N) sum_x (f0(x) - m)(f0(x + p) - m)^T``, whose Fourier
+    (periodogram) estimate ``c(p) = (1/N) sum_x (f0(x + p) - m)(f0(x) - m)^T``, whose Fourier
     transform ``c_hat(w) = (1/N) g_hat(w) g_hat(w)^* = t_hat(w) t_hat(w)^*`` has rank one at every
     frequency (rank zero at ``w = 0``): this is the spot noise model.
 
@@ -411,8 +412,8 @@ def apply_covariance(model, v):
     Returns
     -------
     ndarray, same shape as ``v``
-        ``(Sigma v)(x) = sum_y c(y - x) v(y)``, with
-        ``c(p) = (1/N) sum_u (f0(u) - m)(f0(u + p) - m)^T``.
+        ``(Sigma v)(x) = sum_y c(x - y) v(y)`` (a circular convolution), with
+        ``c(p) = (1/N) sum_u (f0(u + p) - m)(f0(u) - m)^T``.
 
     Notes
     -----
@@ -455,7 +456,7 @@ def covariance_matrix(model):
     Returns
     -------
     Sigma : ndarray of shape (N d, N d)
-        ``Sigma[(x, i), (y, j)] = sum_u t_i(u) t_j(u + y - x)`` (periodic indices), built directly
+        ``Sigma[(x, i), (y, j)] = sum_u t_i(u) t_j(u + y - x) = c(x - y)_{ij}`` (periodic indices), built directly
         from this spatial formula (no FFT), symmetric positive semi-definite of rank ``<= N - 1``.
     """
     if not isinstance(model, GaussianTextureModel):
@@ -476,10 +477,10 @@ def covariance_matrix(model):
             idx = idx * n_k + (c_k[None, :] + sign * c_k[:, None]) % n_k
         return idx
 
-    # c[p] = sum_u t(u) t(u + p)^T for every shift p (C-order index): shape (N, d, d)
-    c = np.einsum("ui,pud->pid", t, t[flat_index(+1)])
-    # Sigma[(x, i), (y, j)] = c[y - x]_{ij}; flat_index(-1)[x, y] is the index of y - x
-    return c[flat_index(-1)].transpose(0, 2, 1, 3).reshape(N * d, N * d)
+    # r[p] = sum_u t(u) t(u + p)^T = c(-p) for every shift p (C-order index): shape (N, d, d)
+    r = np.einsum("ui,pud->pid", t, t[flat_index(+1)])
+    # Sigma[(x, i), (y, j)] = r[y - x]_{ij}; flat_index(-1)[x, y] is the index of y - x
+    return r[flat_index(-1)].transpose(0, 2, 1, 3).reshape(N * d, N * d)
 
 
 def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
@@ -573,8 +574,8 @@ def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, sp
     ``f = m + t * W`` with ``t = (f0 - m) / sqrt(N)`` (zero-padded to the output domain) and
     ``W ~ N(0, Id)`` one real white noise on the output domain: ``f_hat(w) = t_hat(w) W_hat(w)``
     for ``w != 0`` and ``f_hat(0) = N_out m``. Then ``E f = m`` and
-    ``Cov(f(x), f(y)) = sum_u t(u) t(u + y - x)^T``: on the exemplar's domain this is the
-    empirical covariance ``c(y - x)``, and in Fourier
+    ``Cov(f(x), f(y)) = sum_u t(u + x - y) t(u)^T``: on the exemplar's domain this is the
+    empirical covariance ``c(x - y)``, and in Fourier
     ``E[f_hat(w) f_hat(w)^*] = g_hat(w) g_hat(w)^*``. Slide 29 writes
     ``w ~ N(1/N, N^{-1/2} Id)`` for the noise convolved with the *uncentred* exemplar (mean 1/N,
     standard deviation ``N^{-1/2}``): the same law once the mean is handled exactly as here.
