@@ -45,6 +45,8 @@ __all__ = [
     "color_histogram",
     "cost_matrix",
     "wasserstein_1d",
+    "sort_match",
+    "canonical_order",
     "assignment",
     "wasserstein_distance",
     "auction",
@@ -720,3 +722,53 @@ def displacement_interpolation(X, Y, P, t):
         raise ValueError(f"t must be a number in [0, 1], got {t!r}")
     I, J = np.nonzero(P > 0)
     return (1.0 - t) * X[I] + t * Y[J], P[I, J]
+
+
+def sort_match(x, y):
+    """The optimal 1-D assignment of ``x`` onto ``y``: the k-th smallest ``x`` gets the k-th smallest ``y``.
+
+    This is histogram specification (slide 10): the output has exactly the values of ``y`` (with
+    their multiplicities) in the order of ``x``. It is optimal for every convex cost ``|x - y|^p``,
+    ``p >= 1`` (MATH.md 1.2), and costs ``O(N log N)``. Taught in tours 00 and 04.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (N,)
+        Equal lengths; for different lengths match ``x`` to quantiles of ``y`` instead
+        (``np.quantile(y, (np.arange(N) + 0.5) / N, method="inverted_cdf")``, tour 04).
+
+    Returns
+    -------
+    out : ndarray of shape (N,)
+        ``out[i] = sort(y)[rank of x_i]``, ties in ``x`` broken by position (stable sort).
+
+    Examples
+    --------
+    >>> sort_match(np.array([0.3, 0.1, 0.2]), np.array([10.0, 30.0, 20.0]))
+    array([30., 10., 20.])
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(
+            f"x and y must have the same length for a matching by sorting, got {x.shape[0]} and "
+            f"{y.shape[0]}; match x to quantiles of y for different sizes"
+        )
+    out = np.empty_like(x)
+    out[np.argsort(x, kind="stable")] = np.sort(y)
+    return out
+
+
+def canonical_order(X):
+    """The rows of ``X`` in lexicographic order: one representative of a point cloud up to permutation.
+
+    Two clouds define the same uniform measure exactly when their canonical orders are equal
+    (slide 4: a point cloud lives in the quotient ``R^{N x d} / Sigma_N``). Taught in tours 01 and 04.
+
+    >>> canonical_order(np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 1.0]]))
+    array([[0., 1.],
+           [0., 2.],
+           [1., 0.]])
+    """
+    X = check_points(X, "X")
+    return X[np.lexsort(X.T[::-1])]
