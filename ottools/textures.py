@@ -549,9 +549,10 @@ def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, sp
     f0 : ndarray of shape (n1, n2[, n3][, d]) or GaussianTextureModel
         Exemplar (channels last, optional), or a model from :func:`estimate_model` (faster when
         sampling many times: the spot's FFT is cached).
-    shape : tuple of int, optional
-        Spatial shape of the output, at least the exemplar's on every axis (default: the
-        exemplar's). A larger output zero-pads the spot; the exemplar is never tiled.
+    shape : tuple of int or int, optional
+        Spatial shape of the output (an int means a square, or a cube for videos), at least the
+        exemplar's on every axis (default: the exemplar's). A larger output zero-pads the spot;
+        the exemplar is never tiled.
     rng : None, int or numpy.random.Generator
     periodic : bool, default True
         Estimate the model on the periodic component of ``f0`` (ignored for a model).
@@ -605,7 +606,8 @@ def random_phase_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=
     ----------
     f0 : ndarray of shape (n1, n2[, n3][, d]) or GaussianTextureModel
     shape : tuple of int, optional
-        Output spatial shape, at least the exemplar's (a larger one zero-pads the spot).
+        Output spatial shape (an int means a square), at least the exemplar's (a larger one
+        zero-pads the spot).
     rng : None, int or numpy.random.Generator
     periodic : bool, default True
         Use the periodic component of ``f0`` (ignored for a model).
