@@ -410,3 +410,24 @@ def test_log_spectrum_and_its_plot():
     ax = plotting.plot_log_spectrum(np.stack([u, u, u], -1), title="cosine")
     assert ax.get_title() == "cosine"
     plt.close(ax.figure)
+
+
+def test_video_spot_noise_mean_and_colinearity():
+    """Videos (n1, n2, n3, d) use 3-D FFTs: same identities as for images."""
+    f0 = RNG.random((6, 7, 5, 3))
+    model = tx.estimate_model(f0, spatial_dims=3)
+    f = tx.spot_noise(model, shape=8, rng=11)  # an int: a cube
+    assert f.shape == (8, 8, 8, 3)
+    assert np.abs(f.mean(axis=(0, 1, 2)) - model.mean).max() < 1e-12
+    f_hat = np.fft.fftn(f - model.mean, axes=(0, 1, 2))
+    t_pad = np.zeros((8, 8, 8, 3))
+    t_pad[:6, :7, :5] = model.spot
+    t_hat = np.fft.fftn(t_pad, axes=(0, 1, 2))
+    assert _wedge(f_hat, t_hat) <= 1e-10 * np.abs(f_hat).max() * np.abs(t_hat).max()
+
+
+def test_from_spot_checks_its_inputs():
+    with pytest.raises(ValueError, match="spot must have shape"):
+        tx.GaussianTextureModel.from_spot(np.zeros(3), np.zeros((4, 4, 2)))
+    with pytest.raises(ValueError, match="mean must be 1-D"):
+        tx.GaussianTextureModel.from_spot(np.zeros((3, 1)), np.zeros((4, 4, 3)))
