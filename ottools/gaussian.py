@@ -524,7 +524,8 @@ def _check_family(covs, weights, name="covs"):
     return covs, w
 
 
-def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_point", init=None):
+def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_point", init=None, *,
+                     _stacklevel=2):
     """OT (Bures-Wasserstein) barycenter of centred Gaussians by a fixed point, batched.
 
     Parameters
@@ -608,10 +609,10 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
     S = S.reshape(batch + (d, d))
     if not report.converged:
         warnings.warn(
-            f"bures_barycenter did not reach tol={tol:g} in {max_iter} iterations "
+            f"the Bures barycenter did not reach tol={tol:g} in {max_iter} iterations "
             f"(residual {report.residuals[-1]:.3g})",
             RuntimeWarning,
-            stacklevel=2,
+            stacklevel=_stacklevel,
         )
     return S, report
 
@@ -919,7 +920,7 @@ def ot_barycenter(means, covs, weights=None, tol=1e-10, max_iter=500, method="fi
             f"means and covs must describe the same number of Gaussians, got {means.shape[0]} "
             f"and {covs.shape[0]}"
         )
-    S, report = bures_barycenter(covs, w, tol=tol, max_iter=max_iter, method=method, init=init)
+    S, report = bures_barycenter(covs, w, tol=tol, max_iter=max_iter, method=method, init=init, _stacklevel=3)
     return np.tensordot(w, means, axes=(0, 0)), S, report
 
 

@@ -442,3 +442,13 @@ def test_rejects_bad_time_and_method_and_nan():
         g.sqrtm(np.array([[np.nan, 0.0], [0.0, 1.0]]))
     with pytest.raises(ValueError, match="positive definite"):
         g.rao_barycenter(np.stack([np.eye(2), np.diag([1.0, 0.0])]))
+
+
+def test_non_convergence_is_reported(rng):
+    covs = rand_spd(rng, 3, 3)
+    with pytest.warns(RuntimeWarning, match="did not reach"):
+        _, _, rep = g.ot_barycenter(np.zeros((3, 3)), covs, max_iter=2)
+    assert not rep.converged and rep.iterations == 2 and len(rep.residuals) == 2
+    with pytest.warns(RuntimeWarning, match="did not reach"):
+        _, rep = g.rao_barycenter(covs, max_iter=1, tol=1e-30)
+    assert not rep.converged
