@@ -587,21 +587,27 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
     active = np.arange(S.shape[0])
     report = BarycenterReport(method=method)
     tiny = np.finfo(np.float64).tiny
+    n_all = S.shape[0]
     for _ in range(int(max_iter)):
-        Sa = S[active]
+        everyone = active.size == n_all  # no copies while every problem is still running
+        Sa = S if everyone else S[active]
         ws, Vs = np.linalg.eigh(Sa)
         ws = np.maximum(ws, 0.0)
         R = _from_eig(np.sqrt(ws), Vs)
-        roots = _sqrtm(_herm(R @ C[:, active] @ R))
+        roots = _sqrtm(_herm(R @ (C if everyone else C[:, active]) @ R))
         P = np.tensordot(w, roots, axes=(0, 0))
         res = _fro(P - Sa) / np.maximum(_fro(Sa), tiny)
         report.residuals.append(float(res.max(initial=0.0)))
         report.iterations += 1
         if method == "fixed_point":
-            S[active] = _herm(P)
+            new = _herm(P)
         else:
             Q = _from_eig(_pinv_values(ws, RCOND, 0.5), Vs)
-            S[active] = _herm(Q @ P @ P @ Q)
+            new = _herm(Q @ P @ P @ Q)
+        if everyone:
+            S = new
+        else:
+            S[active] = new
         active = active[res >= tol]
         if active.size == 0:
             report.converged = True
