@@ -1,6 +1,9 @@
 """Stationary Gaussian texture models: periodic component, spot noise and random phase noise.
 
-Taught in ``tours/09_gaussian_textures.ipynb`` (slides 26-29 of the talk).
+Taught in ``tours/09_gaussian_textures.ipynb`` (slides 26-29 of the talk); the mixing part
+(geodesics, distances and barycenters of spot noises, synthetic dynamic textures) in
+``tours/11_texture_mixing.ipynb`` (slides 32, 35) and ``tours/12_dynamic_textures.ipynb``
+(slides 36-37).
 
 Conventions (``../shared/reference/MATH.md`` sections 0 and 5)
 -------------------------------------------------------------
@@ -58,6 +61,7 @@ __all__ = [
     "StationaryGaussianModel",
     "synthesize",
     "rank_map",
+    "enlarge_model",
     "wave_video",
     "cloud_video",
     "ar1_video",
@@ -705,9 +709,41 @@ def _check_same_domain(models, names):
             raise ValueError(
                 f"{names[0]} and {n} must have the same spatial shape and number of channels to be "
                 f"mixed, got {ref.shape} with {ref.n_channels} channel(s) and {m.shape} with "
-                f"{m.n_channels} channel(s): crop or resize them first (e.g. data.load_image(name, "
-                f"size=(h, w), mode='rgb')), the models live on one Fourier grid"
+                f"{m.n_channels} channel(s): crop them, or enlarge the smaller models with "
+                f"enlarge_model (zero-padded spots), or resize them (data.load_image(name, "
+                f"size=(h, w), mode='rgb')): the models must live on one Fourier grid"
             )
+
+
+def enlarge_model(f, shape, *, periodic=True, spatial_dims=2):
+    """The spot noise model of an exemplar on a larger domain (its spot zero-padded).
+
+    Mixing needs models on one Fourier grid; resizing the exemplars would change the scale of the
+    texture, zero-padding the spot does not (the pixel covariance ``sum_u t(u) t(u)^T`` is kept).
+
+    Parameters
+    ----------
+    f : ndarray of shape (n1, n2[, n3][, d]) or GaussianTextureModel
+    shape : tuple of int
+        Spatial shape, at least the exemplar's on every axis (crop a larger exemplar instead).
+    periodic : bool, default True
+    spatial_dims : int, default 2
+
+    Returns
+    -------
+    GaussianTextureModel
+        On ``shape``: its samples are those of ``spot_noise(f, shape=shape)``.
+
+    References
+    ----------
+    B. Galerne, Y. Gousseau, J.-M. Morel, IEEE TIP 2011; Xia et al., SIAM J. Imaging Sci. 2014
+    (model resizing).
+    """
+    model = _as_spot_model(f, "f", spatial_dims, periodic)
+    shape = _check_shape(shape, model.shape)
+    spot_hat = np.array(model.spot_hat_on(shape, np.float64), dtype=np.complex128)
+    spot_hat[(0,) * len(shape)] = 0.0
+    return GaussianTextureModel(mean=model.mean, spot_hat=spot_hat, shape=shape, grey=model.grey)
 
 
 def _rfft_multiplicity(shape):

@@ -704,3 +704,18 @@ def test_bad_mixing_parameters():
         tx.wave_video((8, 8), rng=0)
     with pytest.raises(ValueError, match="rho"):
         tx.ar1_video((8, 8, 8), rng=0, rho=1.0)
+
+
+def test_enlarged_models_mix_on_a_common_grid():
+    rng = np.random.default_rng(15)
+    small, big = rng.random((6, 7, 3)), rng.random((9, 9, 3))
+    m = tx.enlarge_model(small, (9, 9))
+    assert m.shape == (9, 9) and np.allclose(m.mean, small.mean(axis=(0, 1)), atol=1e-15)
+    # same samples as the enlarged spot noise of tour 09, same pixel covariance as the exemplar
+    assert np.abs(tx.synthesize(m, rng=4) - tx.spot_noise(small, shape=(9, 9), rng=4)).max() < 1e-12
+    t_small = tx.estimate_model(small).spot.reshape(-1, 3)
+    t_big = m.spot.reshape(-1, 3)
+    assert np.abs(t_small.T @ t_small - t_big.T @ t_big).max() < 1e-12
+    assert tx.spot_noise_geodesic(m, big, 0.5).shape == (9, 9)
+    with pytest.raises(ValueError, match="smaller"):
+        tx.enlarge_model(big, (6, 9))
