@@ -643,3 +643,48 @@ def plot_gaussian_ellipse(m, S, ax=None, radius=1.0, color=SOURCE_COLOR, fill=Tr
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
     return ax
+
+
+def show_on_triangle(images, weights, ax=None, labels=None, image_size=0.2, title=None):
+    """Images placed in a triangle at their barycentric weights (the layout of slides 34-35).
+
+    Parameters
+    ----------
+    images : sequence of ndarray (H, W[, 3])
+        Values in [0, 1] (clipped for display).
+    weights : ndarray of shape (len(images), 3)
+        Barycentric weights of each image on the simplex; the vertices ``(1, 0, 0)``, ``(0, 1, 0)``,
+        ``(0, 0, 1)`` are the bottom left, the bottom right and the top corners.
+    ax : matplotlib axes, optional
+    labels : sequence of 3 str, optional
+        Names written next to the three corners.
+    image_size : float, default 0.2
+        Side of each image, as a fraction of the triangle's side.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib axes
+    """
+    w = as_float_array(weights, "weights", ndim=2)
+    if w.shape != (len(images), 3):
+        raise ValueError(f"weights must have shape ({len(images)}, 3), got {w.shape}")
+    ax = _new_axes(ax, figsize=(7.0, 6.4))
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
+    pos = w @ corners
+    h = image_size / 2
+    ax.set_xlim(-h - 0.02, 1 + h + 0.02)
+    ax.set_ylim(-h - 0.08, corners[2, 1] + h + 0.02)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.plot(*np.vstack([corners, corners[:1]]).T, color="0.8", lw=1, zorder=0)
+    for img, (x, y) in zip(images, pos):
+        ax.imshow(np.clip(img, 0, 1), extent=(x - h, x + h, y - h, y + h), cmap="gray", vmin=0, vmax=1,
+                  zorder=2)
+    if labels is not None:
+        offsets = [(0.0, -h - 0.04), (0.0, -h - 0.04), (0.0, h + 0.01)]
+        for (x, y), (dx, dy), lab in zip(corners, offsets, labels):
+            ax.text(x + dx, y + dy, lab, ha="center", va="top" if dy < 0 else "bottom", fontsize=10)
+    if title:
+        ax.set_title(title)
+    return ax
