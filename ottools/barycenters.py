@@ -302,6 +302,13 @@ def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions
     :func:`quantile_barycenter_1d`. The energy is **not convex** in :math:`X`, and the sliced
     barycenter is in general **not** the Wasserstein barycenter.
 
+    See Also
+    --------
+    quantile_barycenter_1d : the exact barycenter in dimension 1.
+    ottools.discrete.displacement_interpolation : the exact barycenter of two discrete measures.
+    ot.lp.free_support_barycenter : POT's exact-support (Wasserstein, not sliced) barycenter of
+        small clouds, the production tool when dense cost matrices fit in memory.
+
     References
     ----------
     J. Rabin, G. Peyré, J. Delon, M. Bernot, "Wasserstein barycenter and its application to texture
