@@ -1258,7 +1258,7 @@ def _wrap(nu):
     return (nu + 0.5) % 1.0 - 0.5
 
 
-def wave_video(shape=(64, 64, 32), rng=None, *, speed=0.6, damping=0.25, scale=6.0, palette="water"):
+def wave_video(shape=(64, 64, 32), rng=None, *, speed=1.5, damping=0.1, scale=4.0, palette="water"):
     """Synthetic dynamic texture: waves of a damped wave equation driven by random forcing.
 
     Parameters
@@ -1266,12 +1266,12 @@ def wave_video(shape=(64, 64, 32), rng=None, *, speed=0.6, damping=0.25, scale=6
     shape : (n1, n2, n3)
         Rows, columns, frames.
     rng : None, int or numpy.random.Generator
-    speed : float, default 0.6
+    speed : float, default 1.5
         Wave speed ``c`` in pixels per frame.
-    damping : float, default 0.25
+    damping : float, default 0.1
         Damping rate ``gamma`` per frame.
-    scale : float, default 6.0
-        Correlation length of the forcing in pixels (typical wavelength ``~ 2 pi scale``).
+    scale : float, default 4.0
+        Length scale of the forcing in pixels (typical wavelength ``~ 2 pi scale``).
     palette : {"water", "sky", "fire"} or None
         ``None`` returns the grey field (zero mean, unit variance).
 
@@ -1282,7 +1282,8 @@ def wave_video(shape=(64, 64, 32), rng=None, *, speed=0.6, damping=0.25, scale=6
     Notes
     -----
     The stationary solution of ``u_tt + gamma u_t - c^2 Lap u = eta``, with ``eta`` white in
-    time and spatially smooth (spectrum ``exp(-|xi|^2 scale^2)``), has the space-time power
+    time and band-limited in space (spectrum ``(s |xi|)^4 exp(-(s |xi|)^2)``, ``s = scale``:
+    no forcing of the constant mode, whose response would be unbounded), has the space-time power
     spectrum ``|eta_hat(xi)|^2 / ((c^2 |xi|^2 - w^2)^2 + gamma^2 w^2)`` (``xi`` and ``w`` in
     radians per pixel and per frame). It is sampled by filtering a white noise on the space-time
     torus, so the video loops without a seam. Synthetic: no real video ships with the project.
@@ -1292,8 +1293,9 @@ def wave_video(shape=(64, 64, 32), rng=None, *, speed=0.6, damping=0.25, scale=6
     k1, k2, nu = _video_grid(shape)
     xi2 = (2 * np.pi) ** 2 * (k1**2 + k2**2)
     om = 2 * np.pi * nu
-    forcing = np.exp(-xi2 * scale**2)
-    power = forcing / ((speed**2 * xi2 - om**2) ** 2 + (damping * om) ** 2 + 1e-6)
+    forcing = (xi2 * scale**2) ** 2 * np.exp(-xi2 * scale**2)
+    denom = (speed**2 * xi2 - om**2) ** 2 + (damping * om) ** 2
+    power = forcing / np.where(denom > 0, denom, 1.0)  # 0 / 0 only at the zero frequency
     return _video_from_power(power, shape, rng, palette)
 
 
@@ -1336,16 +1338,16 @@ def cloud_video(shape=(64, 64, 32), rng=None, *, velocity=(0.5, 1.0), lifetime=8
     return _video_from_power(power, shape, rng, palette)
 
 
-def ar1_video(shape=(64, 64, 32), rng=None, *, rho=0.9, smoothing=2.0, rise=1.5, palette="fire"):
+def ar1_video(shape=(64, 64, 32), rng=None, *, rho=0.95, smoothing=1.0, rise=1.5, palette="fire"):
     """Synthetic dynamic texture: an auto-regressive AR(1) field, frequency by frequency (flames).
 
     Parameters
     ----------
     shape : (n1, n2, n3)
     rng : None, int or numpy.random.Generator
-    rho : float in (0, 1), default 0.9
+    rho : float in (0, 1), default 0.95
         Memory of the coarsest scales from one frame to the next.
-    smoothing : float, default 2.0
+    smoothing : float, default 1.0
         Fine scales forget faster: ``|a(k)| = rho exp(-(2 pi smoothing |k|)^2 / 2)``.
     rise : float, default 1.5
         Upward drift in pixels per frame (the phase of ``a(k)``).
@@ -1359,7 +1361,7 @@ def ar1_video(shape=(64, 64, 32), rng=None, *, rho=0.9, smoothing=2.0, rise=1.5,
     -----
     Per spatial frequency ``k``: ``X_{s+1}(k) = a(k) X_s(k) + b(k) W_s(k)`` with
     ``a(k) = |a(k)| exp(2 i pi k1 rise)`` (a shift of ``rise`` pixels upwards per frame) and
-    ``b(k)`` a smooth spatial spectrum; this is the AR(1) dynamic texture of Doretto et al. 2003,
+    ``|b(k)|^2 = (k2^2 + (k1 / 2)^2 + k0^2)^{-1.6}`` (tongues twice as tall as wide); this is the AR(1) dynamic texture of Doretto et al. 2003,
     stationary and diagonal in Fourier as in Xia et al. 2014. Its temporal spectrum
     ``|b|^2 / |1 - a e^{-2 i pi nu}|^2`` is sampled on the periodic frame grid, so the video loops
     without a seam (the circular version of the recursion). Synthetic: no real video ships with
@@ -1372,7 +1374,8 @@ def ar1_video(shape=(64, 64, 32), rng=None, *, rho=0.9, smoothing=2.0, rise=1.5,
     k1, k2, nu = _video_grid(shape)
     k = np.sqrt(k1**2 + k2**2)
     a = rho * np.exp(-0.5 * (2 * np.pi * smoothing * k) ** 2) * np.exp(2j * np.pi * k1 * rise)
-    b2 = 1.0 / (1.0 + (k * max(shape[:2]) / 6.0) ** 2)
+    k0 = 2.0 / max(shape[:2])
+    b2 = (k2**2 + (0.5 * k1) ** 2 + k0**2) ** -1.6
     power = b2 / np.abs(1.0 - a * np.exp(-2j * np.pi * nu)) ** 2
     return _video_from_power(power, shape, rng, palette)
 
