@@ -719,3 +719,22 @@ def test_enlarged_models_mix_on_a_common_grid():
     assert tx.spot_noise_geodesic(m, big, 0.5).shape == (9, 9)
     with pytest.raises(ValueError, match="smaller"):
         tx.enlarge_model(big, (6, 9))
+
+
+def test_show_on_triangle_places_images_at_their_weights():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ottools import plotting
+
+    imgs = [np.full((4, 4, 3), v) for v in (0.2, 0.5, 0.8)]
+    w = np.array([[1, 0, 0], [0, 1, 0], [1 / 3, 1 / 3, 1 / 3]])
+    ax = plotting.show_on_triangle(imgs, w, labels=["a", "b", "c"], image_size=0.2)
+    centres = [((e[0] + e[1]) / 2, (e[2] + e[3]) / 2) for e in (im.get_extent() for im in ax.images)]
+    expected = w @ np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
+    assert np.allclose(centres, expected, atol=1e-12)
+    with pytest.raises(ValueError, match="weights"):
+        plotting.show_on_triangle(imgs, w[:2])
+    plt.close("all")
