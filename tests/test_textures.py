@@ -738,3 +738,16 @@ def test_show_on_triangle_places_images_at_their_weights():
     with pytest.raises(ValueError, match="weights"):
         plotting.show_on_triangle(imgs, w[:2])
     plt.close("all")
+
+
+def test_barycenter_rank_follows_the_extreme_correlation_matrices():
+    # K = 3: rank one at every complex frequency (r^2 <= K); rank 2 only at the real
+    # (self-conjugate) ones (r (r + 1) / 2 <= K). K = 6 inputs: rank 2 appears at complex ones.
+    rng = np.random.default_rng(16)
+    ex = [rng.random((16, 16, 3)) ** (k + 1) for k in range(6)]
+    real = np.zeros((16, 9), dtype=bool)
+    real[np.ix_([0, 8], [0, 8])] = True
+    b3, rep3 = tx.spot_noise_barycenter(ex[:3])
+    assert rep3.converged and np.all(b3.ranks()[~real] <= 1)
+    b6, rep6 = tx.spot_noise_barycenter(ex)
+    assert rep6.converged and np.any(b6.ranks()[~real] == 2)
