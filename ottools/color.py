@@ -31,9 +31,7 @@ import numbers
 import time
 
 import numpy as np
-from PIL import Image
-
-from ottools import gaussian, sliced
+from ottools import data, gaussian, sliced
 from ottools._validate import (
     as_float_array,
     check_image,
@@ -434,15 +432,6 @@ def apply_lut(img, lut, clip=True):
 # ----------------------------------------------------------------------------------------------
 
 
-def _resize(img, shape):
-    h, w = shape
-    return np.stack(
-        [np.asarray(Image.fromarray(np.ascontiguousarray(img[..., c], dtype=np.float32), mode="F")
-                    .resize((w, h), resample=Image.Resampling.BOX)) for c in range(3)],  # 3 channels
-        axis=-1,
-    ).astype(np.float64)
-
-
 def _exact(src, tgt, max_pixels):
     """Optimal assignment between the downsampled images; returns the downsampled result."""
     from scipy.optimize import linear_sum_assignment
@@ -450,10 +439,10 @@ def _exact(src, tgt, max_pixels):
     h, w = src.shape[:2]
     scale = min(1.0, np.sqrt(max_pixels / (h * w)))
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))
-    small = _resize(src, shape) if shape != (h, w) else src
+    small = data.resize(src, shape)
     # The target is resampled to the same number of pixels (its aspect ratio does not matter for
     # its colour distribution).
-    tsmall = _resize(tgt, shape) if shape != tgt.shape[:2] else tgt
+    tsmall = data.resize(tgt, shape)
     X, Y = small.reshape(-1, 3), tsmall.reshape(-1, 3)
     C = (X * X).sum(1)[:, None] + (Y * Y).sum(1)[None, :] - 2.0 * X @ Y.T
     sigma = linear_sum_assignment(C)[1]
@@ -478,7 +467,7 @@ def transfer(source, target, method="sliced", *, rng=None, n_iter=None, clip=Tru
         Clip the result to ``[0, 1]``. ``clip=False`` keeps the exact moments of ``"gaussian"`` and
         ``"reinhard"`` (values may leave the cube).
     max_pixels : int, default 4096
-        ``"exact"`` only: both images are downsampled (box filter) to at most this many pixels,
+        ``"exact"`` only: both images are downsampled (:func:`ottools.data.resize`) to at most this many pixels,
         and the result has the downsampled source's shape. The assignment costs :math:`O(N^3)`.
     **options
         Passed to :func:`fit_sliced_lut` (``n_samples``, ``n_quantiles``, ``lut_size``).
