@@ -31,7 +31,7 @@ import numbers
 import time
 
 import numpy as np
-from ottools import data, gaussian, sliced
+from ottools import data, discrete, gaussian, sliced
 from ottools._validate import (
     as_float_array,
     check_image,
@@ -55,6 +55,7 @@ __all__ = [
     "color_sliced_distance",
     "gradient_energy",
     "box_mean",
+    "timed",
 ]
 
 #: Names accepted by ``transfer(..., method=...)``.
@@ -434,8 +435,6 @@ def apply_lut(img, lut, clip=True):
 
 def _exact(src, tgt, max_pixels):
     """Optimal assignment between the downsampled images; returns the downsampled result."""
-    from scipy.optimize import linear_sum_assignment
-
     h, w = src.shape[:2]
     scale = min(1.0, np.sqrt(max_pixels / (h * w)))
     shape = (max(1, round(h * scale)), max(1, round(w * scale)))
@@ -444,8 +443,7 @@ def _exact(src, tgt, max_pixels):
     # its colour distribution).
     tsmall = data.resize(tgt, shape)
     X, Y = small.reshape(-1, 3), tsmall.reshape(-1, 3)
-    C = (X * X).sum(1)[:, None] + (Y * Y).sum(1)[None, :] - 2.0 * X @ Y.T
-    sigma = linear_sum_assignment(C)[1]
+    sigma = discrete.assignment(X, Y, p=2)  # scipy's linear_sum_assignment on ||X_i - Y_j||^2
     return Y[sigma].reshape(small.shape)
 
 
@@ -484,7 +482,7 @@ def transfer(source, target, method="sliced", *, rng=None, n_iter=None, clip=Tru
     * ``"sorted"``: :func:`ottools.sliced.sliced_transport` on all pixels (quantile matching when
       the sizes differ); identical colours may be split, which is slide 17's speckle.
     * ``"exact"``: :math:`\\tilde f_0 = f_1 \\circ \\sigma^\\star` with the optimal assignment
-      :math:`\\sigma^\\star` of the squared Euclidean cost (``scipy.optimize.linear_sum_assignment``).
+      :math:`\\sigma^\\star` of the squared Euclidean cost (:func:`ottools.discrete.assignment`).
     * ``"gaussian"``: :func:`gaussian_map`; ``"reinhard"``: per-channel affine maps in
       :func:`rgb_to_lab` space, :math:`c' = \\frac{\\sigma_c^{t}}{\\sigma_c^{s}}(c - \\bar c^{s}) + \\bar c^{t}`.
 
