@@ -108,19 +108,23 @@ def browser(lab):
         b.close()
 
 
-_KERNEL_IDLE = """() => {
+_KERNEL_IDLE = """(name) => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!w || !w.sessionContext || !w.content) return false;
+  if (!w || !w.sessionContext || !w.content || !w.context || w.context.path !== name) return false;
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle' && w.content.widgets.length > 0;
 }"""
 
+# Done when the kernel is idle and either every code cell has run, or one shows an error (JupyterLab
+# stops "run all" at the first error; the remaining cells then never run).
 _ALL_RUN = """() => {
   const w = window.jupyterapp.shell.currentWidget;
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
   if (!k || k.status !== 'idle') return false;
-  return w.content.widgets.every(c => c.model.type !== 'code' || c.model.sharedModel.getSource().trim() === ''
-                                     || c.model.executionCount !== null);
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  const failed = cells.some(c => { const o = c.model.outputs;
+    for (let i = 0; i < o.length; i++) { if (o.get(i).type === 'error') return true; } return false; });
+  return failed || cells.every(c => c.model.sharedModel.getSource().trim() === '' || c.model.executionCount !== null);
 }"""
 
 _ERRORS = """() => {
@@ -140,10 +144,10 @@ _WIDGET_IMAGES = """() => Array.from(document.querySelectorAll('.jp-Notebook .wi
                       .map(im => im.getAttribute('src') || '')"""
 
 
-def _wait(page, script, timeout, what):
+def _wait(page, script, timeout, what, arg=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if page.evaluate(script):
+        if page.evaluate(script, arg):
             return
         page.wait_for_timeout(250)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
@@ -181,13 +185,17 @@ def test_tour_runs_in_jupyterlab(lab, browser, path):
     SCREENS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{base}/lab/tree/{path.name}?token={token}", wait_until="domcontentloaded", timeout=90_000)
-        _wait(page, _KERNEL_IDLE, 90, "the notebook and its kernel")
+        # a workspace of its own, reset: JupyterLab must not restore the tabs of the previous tour
+        url = f"{base}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}"
+        page.goto(url, wait_until="domcontentloaded", timeout=90_000)
+        _wait(page, _KERNEL_IDLE, 90, "the notebook and its kernel", path.name)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_timeout(1000)
-        _wait(page, _ALL_RUN, RUN_TIMEOUT, "all cells to run")
+        try:
+            _wait(page, _ALL_RUN, RUN_TIMEOUT, "all cells to run")
+        finally:
+            page.screenshot(path=str(SCREENS / f"{path.stem}.png"))
         errors = page.evaluate(_ERRORS)
-        page.screenshot(path=str(SCREENS / f"{path.stem}.png"))
         assert not errors, f"{path.name}: cells raised errors in JupyterLab: {errors}"
         moved = _move_a_slider(page)
         if moved is not None:
