@@ -154,28 +154,30 @@ def _wait(page, script, timeout, what, arg=None):
 
 
 def _move_a_slider(page):
-    """Press the arrow keys on each slider handle in turn until a widget's figure changes.
+    """Move each slider handle in turn (down, then up: a slider may start at either end of its range)
+    until the figure of a widget changes.
 
     Returns None if the tour has no slider, else True/False: did some figure change?
     """
     handles = page.locator(".jp-Notebook .noUi-handle")
     if handles.count() == 0:
         return None
-    for k in range(min(handles.count(), 6)):
+    for k in range(min(handles.count(), 10)):
         handle = handles.nth(k)
         if not handle.is_visible():
             continue
         handle.scroll_into_view_if_needed()
-        before = page.evaluate(_WIDGET_IMAGES)
-        handle.focus()
-        for key in ("ArrowRight", "ArrowRight", "ArrowRight"):
-            page.keyboard.press(key)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            page.wait_for_timeout(300)
-            after = page.evaluate(_WIDGET_IMAGES)
-            if after and after != before:
-                return True
+        for key, presses in (("ArrowLeft", 3), ("ArrowRight", 6)):
+            before = page.evaluate(_WIDGET_IMAGES)
+            handle.focus()
+            for _ in range(presses):
+                page.keyboard.press(key)
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                page.wait_for_timeout(300)
+                after = page.evaluate(_WIDGET_IMAGES)
+                if after and after != before:
+                    return True
     return False
 
 
