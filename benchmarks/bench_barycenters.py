@@ -5,10 +5,7 @@ import ot
 
 from ottools import barycenters, data, discrete, sliced
 
-try:  # run.py puts benchmarks/ on sys.path
-    from harness import Case
-except ImportError:  # imported as a package module
-    from benchmarks.harness import Case
+from harness import Case  # run.py puts benchmarks/ on sys.path
 
 PHOTOS = ["kodim23", "monarch", "sail", "tulips", "coffee"]
 

@@ -9,10 +9,7 @@ import numpy as np
 
 from ottools import color, data, sliced
 
-try:  # run.py puts benchmarks/ on sys.path
-    from harness import Case
-except ImportError:  # imported as a package module
-    from benchmarks.harness import Case
+from harness import Case  # run.py puts benchmarks/ on sys.path
 
 try:  # optional peer, not in requirements.txt: pip install python-color-transfer
     from python_color_transfer.color_transfer import ColorTransfer

@@ -6,14 +6,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ottools import discrete
 
-try:  # run.py puts benchmarks/ on sys.path
-    from harness import Case
-except ImportError:  # imported as a package module
-    from benchmarks.harness import Case
-
-
-def _rel(ours, peer):
-    return f"rel. diff {abs(ours - peer) / abs(peer):.1e}"
+from harness import Case, relative_difference  # run.py puts benchmarks/ on sys.path
 
 
 def cases():
@@ -32,7 +25,7 @@ def cases():
             lambda: discrete.wasserstein_1d(x, y, a, b, p=2),
             peer=lambda: float(ot.wasserstein_1d(x, y, a, b, p=2)) ** 0.5,
             peer_name="ot.wasserstein_1d",
-            quality=_rel,
+            quality=relative_difference,
             target="< 0.5 s",
         )
     )
@@ -53,12 +46,12 @@ def cases():
 
     out.append(
         Case("assignment", f"N={N}", ours_assign, peer=lsa,
-             peer_name="scipy linear_sum_assignment", quality=_rel, target="<= 1.2x scipy")
+             peer_name="scipy linear_sum_assignment", quality=relative_difference, target="<= 1.2x scipy")
     )
     out.append(
         Case("assignment", f"N={N}", ours_assign,
              peer=lambda: ot.emd2(u, u, ot.dist(X, Y)), peer_name="ot.emd2",
-             quality=_rel, target="side by side", repeat=3)
+             quality=relative_difference, target="side by side", repeat=3)
     )
 
     # Kantorovich LP 200 x 300, random weights: a vertex
@@ -71,7 +64,7 @@ def cases():
     def quality_lp(ours, peer):
         P, cost = ours[0], ours[1]
         nnz = np.count_nonzero(P)
-        return f"nnz {nnz} <= {N1 + N2 - 1}: {nnz <= N1 + N2 - 1}; {_rel(cost, peer)}"
+        return f"nnz {nnz} <= {N1 + N2 - 1}: {nnz <= N1 + N2 - 1}; {relative_difference(cost, peer)}"
 
     out.append(
         Case("kantorovich (highs-ds)", f"{N1}x{N2}", lambda: discrete.kantorovich(ak, bk, Ck),

@@ -6,10 +6,7 @@ import scipy.linalg
 
 from ottools import gaussian
 
-try:  # run.py puts benchmarks/ on sys.path
-    from harness import Case
-except ImportError:  # imported as a package module
-    from benchmarks.harness import Case
+from harness import Case  # run.py puts benchmarks/ on sys.path
 
 
 def _spd(rng, shape, d):

@@ -5,14 +5,7 @@ import ot
 
 from ottools import sliced
 
-try:  # run.py puts benchmarks/ on sys.path
-    from harness import Case
-except ImportError:  # imported as a package module
-    from benchmarks.harness import Case
-
-
-def _rel(ours, peer):
-    return f"rel. diff {abs(ours - peer) / abs(peer):.1e}"
+from harness import Case, relative_difference  # run.py puts benchmarks/ on sys.path
 
 
 def cases():
@@ -32,13 +25,13 @@ def cases():
     out.append(
         Case("sliced_wasserstein_distance", f"N={n}, d=3, K={K}",
              lambda: sliced.sliced_wasserstein_distance(X, Y, directions=theta),
-             peer=pot, peer_name="ot.sliced_wasserstein_distance", quality=_rel,
+             peer=pot, peer_name="ot.sliced_wasserstein_distance", quality=relative_difference,
              target=">= 10x faster than POT")
     )
     out.append(
         Case("sliced_wasserstein_distance float32", f"N={n}, d=3, K={K}",
              lambda: sliced.sliced_wasserstein_distance(X, Y, directions=theta, dtype=np.float32),
-             peer=pot, peer_name="ot.sliced_wasserstein_distance", quality=_rel,
+             peer=pot, peer_name="ot.sliced_wasserstein_distance", quality=relative_difference,
              target=">= 10x faster than POT")
     )
 

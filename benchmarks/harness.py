@@ -76,3 +76,8 @@ def measure(fn, repeat=5, warmup=1, budget=30.0):
         times.append(time.perf_counter() - t0)
     times.sort()
     return Timing(times[len(times) // 2], times[0], times[-1], len(times), result)
+
+
+def relative_difference(ours, peer):
+    """Quality figure for two numbers that should agree: ``|ours - peer| / |peer|``."""
+    return f"rel. diff {abs(ours - peer) / abs(peer):.1e}"

@@ -721,3 +721,10 @@ def timed(fn, *args, **kwargs):
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - t0
+
+
+# Colour harmonisation (slides 22-25) is a colour operation built on the sliced barycenter; it lives
+# with the barycenters and is re-exported here, so that `color.harmonize` sits next to `color.transfer`.
+from ottools.barycenters import harmonize  # noqa: E402  (barycenters imports color lazily: no cycle)
+
+__all__.append("harmonize")
