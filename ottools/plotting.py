@@ -150,6 +150,19 @@ def plot_points(X, a=None, ax=None, color=SOURCE_COLOR, size=30.0, label=None, a
     return ax
 
 
+def _rgb_cube(ax, elev, azim, title):
+    """Axes of the unit RGB cube: limits, labels, ticks, view and a cubic box."""
+    ax.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="R", ylabel="G", zlabel="B")
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks([0, 0.5, 1])
+    ax.set_zticks([0, 0.5, 1])
+    ax.view_init(elev=elev, azim=azim)
+    ax.set_box_aspect((1, 1, 1))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def plot_color_cloud(X, ax=None, n_max=4000, rng=0, size=4.0, alpha=0.8, title=None, elev=20, azim=-60):
     """A cloud of colours in the RGB cube, each point drawn in its own colour.
 
@@ -183,23 +196,7 @@ def plot_color_cloud(X, ax=None, n_max=4000, rng=0, size=4.0, alpha=0.8, title=N
     ax = _new_axes(ax, projection="3d", figsize=(4.6, 4.2))
     ax.scatter(arr[:, 0], arr[:, 1], arr[:, 2], c=arr, s=size, alpha=alpha, depthshade=False,
                linewidths=0)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_zlim(0, 1)
-    ax.set_xlabel("R")
-    ax.set_ylabel("G")
-    ax.set_zlabel("B")
-    ax.set_xticks([0, 0.5, 1])
-    ax.set_yticks([0, 0.5, 1])
-    ax.set_zticks([0, 0.5, 1])
-    ax.view_init(elev=elev, azim=azim)
-    try:
-        ax.set_box_aspect((1, 1, 1))
-    except AttributeError:  # pragma: no cover - old matplotlib
-        pass
-    if title:
-        ax.set_title(title)
-    return ax
+    return _rgb_cube(ax, elev, azim, title)
 
 
 def plot_coupling(P, ax=None, a=None, b=None, marginals=True, cmap="magma_r", title=None, colorbar=True):
@@ -366,23 +363,7 @@ def plot_color_histogram(centres, weights, ax=None, max_size=400.0, alpha=0.9, t
     ax = _new_axes(ax, projection="3d", figsize=(4.6, 4.2))
     ax.scatter(C[:, 0], C[:, 1], C[:, 2], c=C, s=max_size * w / w.max(), alpha=alpha,
                depthshade=False, edgecolors=edgecolor, linewidths=0.3)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_zlim(0, 1)
-    ax.set_xlabel("R")
-    ax.set_ylabel("G")
-    ax.set_zlabel("B")
-    ax.set_xticks([0, 0.5, 1])
-    ax.set_yticks([0, 0.5, 1])
-    ax.set_zticks([0, 0.5, 1])
-    ax.view_init(elev=elev, azim=azim)
-    try:
-        ax.set_box_aspect((1, 1, 1))
-    except AttributeError:  # pragma: no cover - old matplotlib
-        pass
-    if title:
-        ax.set_title(title)
-    return ax
+    return _rgb_cube(ax, elev, azim, title)
 
 
 def plot_histogram_1d(values, ax=None, bins=64, value_range=(0.0, 1.0), color=SOURCE_COLOR, label=None,
