@@ -7,9 +7,9 @@ exact by construction) and the ratio of the pixel standard deviations of the two
 1: same law up to the periodic component).
 """
 
-import numpy as np
-
 import warnings
+
+import numpy as np
 
 from ottools import data, gaussian, textures
 
