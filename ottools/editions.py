@@ -101,13 +101,19 @@ def _title_and_slides(nb):
     md = [c.source for c in nb.cells if c.cell_type == "markdown"]
     slides = ""
     if len(md) > 1:
-        m = re.search(r"[Ss]lides?\s+([0-9][0-9,\s\-–and]*[0-9])", md[1])
-        slides = m.group(1).strip() if m else ""
+        m = re.search(r"[Ss]lides?\s+([0-9][0-9,\s\-–]*(?:(?:and|to)\s+[0-9]+(?:[-–][0-9]+)?)?)", md[1])
+        slides = re.sub(r"\s+to\s+", "-", m.group(1).strip().rstrip(",")) if m else ""
     return title, slides
 
 
-def build_html(out_dir=None, selection=None, root=None, timeout=600, quiet=False):
-    """Execute every tour and write ``build/html/NN_*.html`` and ``index.html``; return the paths."""
+def build_html(out_dir=None, selection=None, root=None, timeout=30, quiet=False):
+    """Execute every tour and write ``build/html/NN_*.html`` and ``index.html``; return the paths.
+
+    ``timeout`` is per cell, in seconds. Every cell of the tours takes a few seconds at most; the
+    limit is kept short because nbclient (which executes the notebooks here; nbval and JupyterLab do
+    not use it) can wait for the whole limit after a cell that displays an ``ipywidgets.interactive``
+    whose callback draws, before going on without error (seen with tour 11: its pages are complete).
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
