@@ -275,8 +275,25 @@ def periodic_component(u, *, spatial_dims=2):
 # --------------------------------------------------------------------------------------------
 # the stationary Gaussian (spot noise) model
 # --------------------------------------------------------------------------------------------
+class _GridModel:
+    """What the texture models share: a spatial grid ``shape`` and a mean colour ``mean`` of shape (d,)."""
+
+    @property
+    def spatial_dims(self):
+        return len(self.shape)
+
+    @property
+    def n_pixels(self):
+        """``N = n1 * n2 [* n3]``."""
+        return int(np.prod(self.shape))
+
+    @property
+    def n_channels(self):
+        return int(np.shape(self.mean)[-1])
+
+
 @dataclass(frozen=True, eq=False)
-class GaussianTextureModel:
+class GaussianTextureModel(_GridModel):
     """Stationary Gaussian (spot noise) texture model, usually from :func:`estimate_model`.
 
     It is stored in Fourier, where the covariance is diagonal by blocks.
@@ -320,19 +337,6 @@ class GaussianTextureModel:
         spot_hat = sfft.rfftn(spot, axes=_axes(D))
         spot_hat[(0,) * D] = 0.0
         return cls(mean=mean, spot_hat=spot_hat, shape=tuple(spot.shape[:-1]), grey=bool(grey))
-
-    @property
-    def spatial_dims(self):
-        return len(self.shape)
-
-    @property
-    def n_pixels(self):
-        """``N = n1 * n2 [* n3]``."""
-        return int(np.prod(self.shape))
-
-    @property
-    def n_channels(self):
-        return self.spot_hat.shape[-1]
 
     @property
     def spot(self):
@@ -912,7 +916,7 @@ def _cov_hat(model):
 
 
 @dataclass(frozen=True, eq=False)
-class StationaryGaussianModel:
+class StationaryGaussianModel(_GridModel):
     """Stationary Gaussian texture model with a general per-frequency covariance.
 
     A spot noise has rank-one ``c_hat(w)``; a barycenter of spot noises does not in general
@@ -948,18 +952,6 @@ class StationaryGaussianModel:
         scale = np.where(nrm > 0, 1.0 / np.where(nrm > 0, nrm, 1.0), 0.0)
         root = u[..., :, None] * np.conj(u[..., None, :]) * scale[..., None, None]
         return cls(mean=model.mean.copy(), root_hat=root, shape=model.shape, grey=model.grey)
-
-    @property
-    def spatial_dims(self):
-        return len(self.shape)
-
-    @property
-    def n_pixels(self):
-        return int(np.prod(self.shape))
-
-    @property
-    def n_channels(self):
-        return self.root_hat.shape[-1]
 
     @property
     def cov_hat(self):
