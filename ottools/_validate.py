@@ -4,6 +4,19 @@ Each checker takes the user's value and the *name of the argument* it came from,
 clean numpy array or raises a ``ValueError`` whose message names that argument and what was expected.
 Public functions call these at their boundary so that bad input gives a clear error, never a wrong
 picture.
+
+Rules every checker follows (and every public function, through them):
+
+- a value of the wrong *kind* (a string or ``None`` where a number belongs, a boolean where a
+  number or an array belongs, a non-integer count, an object that is not an axes) raises
+  :class:`ArgumentTypeError`, which is both a ``TypeError`` and a ``ValueError``; a value of the
+  right kind but out of range (NaN, a negative tolerance, weights that do not sum to 1) raises
+  ``ValueError``; in both cases the message names the argument *as the caller passed it*;
+- booleans are never numbers here (``True`` is not a count of 1), and only ``True``/``False`` are
+  flags (the string ``'False'`` is refused, not read as true);
+- sizes are checked against a documented memory limit, counting every large intermediate, *before*
+  anything is allocated (:func:`check_memory`);
+- a public function validates once at its boundary, then calls unchecked private cores.
 """
 
 from __future__ import annotations
@@ -20,6 +33,13 @@ MAX_DENSE_BYTES = 2 * 1024**3
 #: Relative tolerance on the total mass of a weight vector.
 WEIGHT_RTOL = 1e-8
 
+#: Largest number of iterations an iterative method accepts (a larger request is surely a mistake).
+MAX_ITER_LIMIT = 10**7
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong kind: a ``TypeError``, and a ``ValueError`` for callers that catch those."""
+
 
 def as_float_array(x, name, *, ndim=None, dtype=np.float64):
     """Convert ``x`` to a finite float array, checking its number of dimensions.
@@ -27,16 +47,21 @@ def as_float_array(x, name, *, ndim=None, dtype=np.float64):
     >>> as_float_array([1, 2], "x", ndim=1)
     array([1., 2.])
     """
+    if x is None or isinstance(x, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__}")
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - exotic objects
-        raise ValueError(f"{name} must be array-like, got {type(x).__name__}") from exc
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    except Exception as exc:  # ragged nested lists and exotic objects
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__} ({exc})") from None
+    if arr.dtype == np.bool_:
+        raise ArgumentTypeError(
+            f"{name} must hold numbers, got booleans; convert explicitly with .astype(float)"
+        )
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        what = type(x).__name__ if arr.ndim == 0 else f"an array of dtype {arr.dtype}"
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {what}")
     if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be real, got complex dtype {arr.dtype}")
+        raise ArgumentTypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, numbers.Integral) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -103,20 +128,185 @@ def check_rng(rng, name="rng"):
     """
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed, got {rng}")
+        return np.random.default_rng(int(rng))
+    if rng is None or isinstance(rng, np.random.SeedSequence):
         return np.random.default_rng(rng)
-    raise ValueError(
+    raise ArgumentTypeError(
         f"{name} must be None, an integer seed or a numpy.random.Generator, got {type(rng).__name__}"
     )
 
 
-def check_positive_int(n, name, *, minimum=1):
-    """An integer at least ``minimum``."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {n!r}")
-    if n < minimum:
+def check_int(n, name, *, minimum=None, maximum=None):
+    """An integer (Python or numpy, never a boolean nor a float such as ``2.0``) in ``[minimum, maximum]``.
+
+    >>> check_int(np.int64(3), "n", minimum=1)
+    3
+    """
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+        raise ArgumentTypeError(f"{name} must be an integer, got {n!r} ({type(n).__name__})")
+    n = int(n)
+    if minimum is not None and n < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {n}")
-    return int(n)
+    if maximum is not None and n > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {n}")
+    return n
+
+
+def check_positive_int(n, name, *, minimum=1, maximum=None):
+    """An integer at least ``minimum`` (1 by default), at most ``maximum`` if given."""
+    return check_int(n, name, minimum=minimum, maximum=maximum)
+
+
+def check_max_iter(n, name="max_iter", *, minimum=1):
+    """A number of iterations: an integer in ``[minimum, MAX_ITER_LIMIT]``."""
+    return check_int(n, name, minimum=minimum, maximum=MAX_ITER_LIMIT)
+
+
+def check_real(x, name, *, minimum=None, maximum=None, strict=False, finite=True):
+    """A real scalar (not a boolean, string or array), in ``[minimum, maximum]``.
+
+    ``strict=True`` excludes ``minimum`` itself (``x > minimum``); ``finite=False`` admits
+    ``+-inf`` (NaN is always refused).
+
+    >>> check_real(0.5, "t", minimum=0.0, maximum=1.0)
+    0.5
+    """
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "fiu":
+            x = x.item()
+        else:
+            raise ArgumentTypeError(f"{name} must be a real number, got {x!r} ({type(x).__name__})")
+    x = float(x)
+    if np.isnan(x) or (finite and not np.isfinite(x)):
+        raise ValueError(f"{name} must be a finite number, got {x}")
+    if minimum is not None and (x < minimum or (strict and x == minimum)):
+        op = ">" if strict else ">="
+        raise ValueError(f"{name} must be {op} {minimum:g}, got {x:g}")
+    if maximum is not None and x > maximum:
+        raise ValueError(f"{name} must be <= {maximum:g}, got {x:g}")
+    return x
+
+
+def check_tol(tol, name="tol", *, maximum=1.0):
+    """A tolerance: a finite number in ``(0, maximum]``."""
+    return check_real(tol, name, minimum=0.0, strict=True, maximum=maximum)
+
+
+def check_bool(flag, name):
+    """A flag: ``True`` or ``False`` (Python or numpy booleans) and nothing else.
+
+    >>> check_bool(np.True_, "clip")
+    True
+    """
+    if not isinstance(flag, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False, got {flag!r} ({type(flag).__name__})")
+    return bool(flag)
+
+
+def check_option(value, name, options):
+    """One of the strings ``options``; the message lists them.
+
+    >>> check_option("sliced", "method", ("sliced", "exact"))
+    'sliced'
+    """
+    options = tuple(options)
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{name} must be one of {options}, got {value!r} ({type(value).__name__})")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def check_callable(fn, name, *, allow_none=True):
+    """A callable (or ``None`` when ``allow_none``)."""
+    if fn is None and allow_none:
+        return None
+    if not callable(fn):
+        raise ArgumentTypeError(f"{name} must be callable{' or None' if allow_none else ''}, got {type(fn).__name__}")
+    return fn
+
+
+def check_dtype(dtype, name="dtype", *, allowed=(np.float32, np.float64)):
+    """An output dtype among ``allowed`` (float32 or float64 by default); returns the ``numpy.dtype``."""
+    allowed = tuple(np.dtype(a) for a in allowed)
+    if isinstance(dtype, (bool, np.bool_)) or dtype is None:
+        raise ArgumentTypeError(f"{name} must be one of {[a.name for a in allowed]}, got {dtype!r}")
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise ArgumentTypeError(f"{name} must be one of {[a.name for a in allowed]}, got {dtype!r}") from None
+    if dt not in allowed:
+        raise ValueError(f"{name} must be one of {[a.name for a in allowed]}, got {dt.name}")
+    return dt
+
+
+def check_shape(shape, name, *, ndim=None, minimum=1, max_elements=None):
+    """A shape: a tuple (or list) of integers ``>= minimum``, of length ``ndim`` (an int or a tuple of them).
+
+    ``max_elements`` bounds the product of the sizes (the number of elements it would allocate).
+
+    >>> check_shape([4, 5], "shape", ndim=2)
+    (4, 5)
+    """
+    if isinstance(shape, (numbers.Integral, np.integer)) and not isinstance(shape, (bool, np.bool_)):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise ArgumentTypeError(f"{name} must be a tuple of integers, got {shape!r} ({type(shape).__name__})")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, numbers.Integral) else tuple(ndim)
+        if len(shape) not in allowed:
+            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} entries, got {tuple(shape)!r}")
+    out = tuple(check_int(s, f"{name}[{k}]", minimum=minimum) for k, s in enumerate(shape))
+    if max_elements is not None:
+        total = float(np.prod([float(s) for s in out]))
+        if total > max_elements:
+            raise ValueError(
+                f"{name} = {out} would hold {total:.3g} elements, above the limit of {max_elements:.3g}"
+            )
+    return out
+
+
+def check_memory(n_bytes, name, *, hint="", limit=None):
+    """Refuse a computation whose large arrays, added up, need more than ``limit`` bytes.
+
+    ``n_bytes`` counts *every* large intermediate of the computation (the caller adds them up from
+    the sizes, before allocating anything); the default limit is :data:`MAX_DENSE_BYTES`.
+    """
+    limit = MAX_DENSE_BYTES if limit is None else limit
+    n_bytes = float(n_bytes)
+    if n_bytes > limit:
+        msg = (
+            f"{name} would need about {n_bytes / 1024**3:.3g} GiB of memory, above the limit of "
+            f"{limit / 1024**3:.3g} GiB"
+        )
+        raise ValueError(msg + (f"; {hint}" if hint else ""))
+
+
+def check_sequence(seq, name, *, min_len=1, max_len=None):
+    """A list or tuple (not a string, not an array) of at least ``min_len`` items; returns a list."""
+    if isinstance(seq, (str, bytes)) or not isinstance(seq, (list, tuple)):
+        raise ArgumentTypeError(f"{name} must be a list or tuple, got {type(seq).__name__}")
+    if len(seq) < min_len:
+        raise ValueError(f"{name} must hold at least {min_len} item(s), got {len(seq)}")
+    if max_len is not None and len(seq) > max_len:
+        raise ValueError(f"{name} must hold at most {max_len} item(s), got {len(seq)}")
+    return list(seq)
+
+
+def check_ax(ax, name="ax", *, projection=None):
+    """``None`` or a matplotlib ``Axes`` (of the given ``projection``, e.g. ``"3d"``)."""
+    if ax is None:
+        return None
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise ArgumentTypeError(f"{name} must be a matplotlib Axes or None, got {type(ax).__name__}")
+    if projection is not None and getattr(ax, "name", None) != projection:
+        raise ValueError(f"{name} must be an Axes with projection={projection!r}, got {ax.name!r}")
+    return ax
 
 
 def check_dense_size(shape, name, *, itemsize=8, hint="", limit=None):
@@ -132,11 +322,12 @@ def check_dense_size(shape, name, *, itemsize=8, hint="", limit=None):
         raise ValueError(msg + (f"; {hint}" if hint else ""))
 
 
-def check_psd(S, name="S", *, tol=1e-10):
+def check_psd(S, name="S", *, tol=1e-10, return_eig=False):
     """A symmetric positive semi-definite matrix (or a stack of them, shape ``(..., d, d)``).
 
     Symmetry is checked to a relative ``tol``; the smallest eigenvalue must be at least
-    ``-tol * max(1, largest eigenvalue)``. The symmetrised matrix is returned.
+    ``-tol * max(1, largest eigenvalue)``. The symmetrised matrix is returned, with its
+    eigendecomposition ``(w, V)`` when ``return_eig`` (so that a caller needs only one).
     """
     arr = as_float_array(S, name)
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
@@ -146,14 +337,17 @@ def check_psd(S, name="S", *, tol=1e-10):
     if asym > tol * scale:
         raise ValueError(f"{name} must be symmetric, got max |S - S^T| = {asym:.3g}")
     sym = 0.5 * (arr + np.swapaxes(arr, -1, -2))
-    eig = np.linalg.eigvalsh(sym)
+    if return_eig:
+        eig, vecs = np.linalg.eigh(sym)
+    else:
+        eig = np.linalg.eigvalsh(sym)
     lo = float(eig.min(initial=0.0))
     hi = float(np.abs(eig).max(initial=0.0))
     if lo < -tol * max(1.0, hi):
         raise ValueError(
             f"{name} must be positive semi-definite, got smallest eigenvalue {lo:.3g}"
         )
-    return sym
+    return (sym, (eig, vecs)) if return_eig else sym
 
 
 def check_image(img, name="img", *, allow_grey=True):
@@ -168,9 +362,11 @@ def check_image(img, name="img", *, allow_grey=True):
     >>> check_image(np.zeros((2, 3, 3), dtype=np.uint8)).dtype
     dtype('float64')
     """
+    if img is None or isinstance(img, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be an image array, got {type(img).__name__}")
     arr = np.asarray(img)
     if arr.dtype == np.bool_:
-        raise ValueError(f"{name} must be an image of numbers, got a boolean array; use .astype(float)")
+        raise ArgumentTypeError(f"{name} must be an image of numbers, got a boolean array; use .astype(float)")
     if arr.ndim not in (2, 3):
         raise ValueError(
             f"{name} must be an image of shape (H, W) or (H, W, 3), got shape {arr.shape}"
