@@ -1,0 +1,492 @@
+"""Interactive figures for the tours: controls, and a picture that is a PNG image.
+
+A tour's widget is a function ``draw(**values)`` that draws one matplotlib figure, and a few
+controls (sliders, toggle buttons, ...) that give the values. The helpers of this module draw the
+figure with matplotlib's Agg renderer, turn it into PNG bytes, close it, and show the bytes in an
+``ipywidgets.Image``. When a control moves, the figure is drawn again and the bytes of the image are
+swapped. ::
+
+    def draw(t=0.5):
+        fig, ax = plt.subplots()
+        ax.plot(x, np.sin(x + t))        # no plt.show(): the helper renders the figure
+
+    widgets.interactive(draw, t=ipywidgets.FloatSlider(0.5, min=0, max=1, step=0.1))
+
+Why not ``ipywidgets.interactive``? It draws into an ``ipywidgets.Output``, whose contents every
+executor must mimic; nbclient's mimic (used by ``jupyter nbconvert --execute`` and the reading
+edition) can then wait for the whole cell timeout. An ``Image`` holds plain bytes: any executor runs
+the cell in the time it takes to draw the figure once, and no figure is left open behind it.
+
+Three kinds of widget, all :class:`FigureWidget` (an ``ipywidgets.VBox``: the controls, the
+picture, and a line for error messages):
+
+- :func:`interactive` draws the figure again at every move of a control;
+- :func:`precomputed` keeps one PNG per combination of values of a few discrete controls, in the
+  dictionary ``widget.frames``, so that a move only swaps bytes (instant in the browser; the same
+  dictionary can play the widget in a page without a kernel);
+- :func:`player` is a :func:`precomputed` widget whose first control is driven by an
+  ``ipywidgets.Play`` button, linked to its slider in the browser (``ipywidgets.jslink``).
+
+:func:`render` is the building block: one call of ``draw``, one PNG.
+
+Prefer controls that the keyboard can operate inside JupyterLab: sliders, ``ToggleButtons``,
+``RadioButtons``, ``SelectionSlider``, ``Checkbox`` (a focused ``Dropdown`` loses its arrow keys to
+the notebook).
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import io
+import itertools
+import math
+import time
+
+import ipywidgets
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure, SubFigure
+
+__all__ = ["FigureWidget", "render", "interactive", "precomputed", "player", "control_values"]
+
+MAX_FRAMES = 256  # default limit on the number of pictures a precomputed widget may hold
+MIN_INTERVAL = 40  # ms: the shortest Play interval (a swap of bytes still crosses the websocket)
+
+
+def _check_draw(draw):
+    if not callable(draw):
+        raise TypeError(f"draw must be a function that draws one matplotlib figure, got {type(draw).__name__}")
+
+
+def _check_dpi(dpi):
+    if dpi is None:
+        return float(mpl.rcParams["figure.dpi"])  # the resolution of the tours' static figures
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not math.isfinite(dpi) or dpi <= 0:
+        raise ValueError(f"dpi must be a positive number of dots per inch, got {dpi!r}")
+    return float(dpi)
+
+
+def _as_figure(obj):
+    """The Figure behind what ``draw`` returned (a Figure, an Axes, an array of Axes), or None."""
+    if isinstance(obj, SubFigure):
+        return obj.figure
+    if isinstance(obj, Figure):
+        return obj
+    fig = getattr(obj, "figure", None)  # an Axes
+    if isinstance(fig, Figure):
+        return fig
+    if hasattr(obj, "flat"):  # a numpy array of Axes, as returned by plt.subplots or plotting.show_images
+        for item in obj.flat:
+            fig = getattr(item, "figure", None)
+            if isinstance(fig, Figure):
+                return fig
+    return None
+
+
+def _call_text(values):
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
+
+
+def render(draw, values=None, *, dpi=None):
+    """Call ``draw(**values)`` and return its figure as PNG bytes; the figure is closed.
+
+    Parameters
+    ----------
+    draw : callable
+        Draws one matplotlib figure, with pyplot (``plt.subplots`` ...) or by returning a ``Figure``
+        (an ``Axes`` or an array of axes is accepted too). It must not call ``plt.show()``, which would
+        display the figure in the cell and close it.
+    values : dict, optional
+        Keyword arguments of ``draw``.
+    dpi : float, optional
+        Resolution of the PNG; default ``rcParams["figure.dpi"]``, that of the static figures.
+
+    Returns
+    -------
+    png : bytes
+        The figure, cut to its drawn area (``bbox_inches="tight"``, as the notebook shows figures).
+
+    Raises
+    ------
+    ValueError
+        If ``draw`` made no figure, or more than one (every new pyplot figure is closed first).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> png = render(lambda a=1: plt.plot([0, a]), {"a": 2})
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    _check_draw(draw)
+    values = {} if values is None else dict(values)
+    dpi = _check_dpi(dpi)
+    before = set(plt.get_fignums())
+    made = []
+    try:
+        returned = draw(**values)
+        made = [plt.figure(n) for n in plt.get_fignums() if n not in before]
+        fig = _as_figure(returned)
+        figures = made if fig is None or fig in made else made + [fig]
+        if not figures:
+            raise ValueError(
+                f"draw({_call_text(values)}) made no figure: draw with pyplot or return a matplotlib Figure, "
+                "and do not call plt.show() (it displays the figure in the cell and closes it)")
+        if len(figures) > 1:
+            raise ValueError(f"draw({_call_text(values)}) made {len(figures)} figures; draw one figure "
+                             "(several panels: plt.subplots)")
+        buffer = io.BytesIO()
+        figures[0].savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        return buffer.getvalue()
+    finally:
+        # every figure made by this call is closed, even after an error: no figure leaks
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)
+
+
+def control_values(name, control):
+    """Every value a discrete control can take, in order.
+
+    Parameters
+    ----------
+    name : str
+        The control's name (for the error message).
+    control : ipywidgets widget
+        A single selection (``ToggleButtons``, ``RadioButtons``, ``SelectionSlider``, ``Dropdown``,
+        ...), an integer slider, a float slider (its grid ``min + k * step``) or a ``Checkbox``.
+
+    Returns
+    -------
+    values : list
+
+    Raises
+    ------
+    TypeError
+        If the control has no finite list of values (a text box, a multiple selection, a range).
+
+    Examples
+    --------
+    >>> import ipywidgets
+    >>> control_values("n", ipywidgets.IntSlider(2, min=0, max=6, step=2))
+    [0, 2, 4, 6]
+    >>> control_values("t", ipywidgets.FloatSlider(0.5, min=0, max=1, step=0.25))
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    >>> control_values("mode", ipywidgets.ToggleButtons(options=[("fast", 1), ("exact", 2)]))
+    [1, 2]
+    """
+    single = (ipywidgets.ToggleButtons, ipywidgets.RadioButtons, ipywidgets.SelectionSlider,
+              ipywidgets.Dropdown, ipywidgets.Select)
+    if isinstance(control, single):
+        return list(control._options_values)  # the options without their labels
+    if isinstance(control, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
+        return [False, True]
+    if isinstance(control, (ipywidgets.IntSlider, ipywidgets.BoundedIntText, ipywidgets.Play)):
+        return list(range(control.min, control.max + 1, control.step))
+    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.BoundedFloatText)):
+        n = int(round((control.max - control.min) / control.step))
+        return [round(control.min + k * control.step, 12) for k in range(n + 1)]
+    raise TypeError(
+        f"control {name!r} ({type(control).__name__}) has no finite list of values; a precomputed widget "
+        "takes single selections (ToggleButtons, RadioButtons, SelectionSlider), integer or float "
+        "sliders, checkboxes")
+
+
+def _snap(value, choices):
+    """The entry of ``choices`` equal to ``value``, or the nearest one for numbers (float sliders)."""
+    if value in choices:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return min(choices, key=lambda c: abs(c - value))
+    raise ValueError(f"value {value!r} is not one of {choices}")
+
+
+def _check_controls(draw, controls):
+    if not controls:
+        raise ValueError("give at least one control, as a keyword argument: name=ipywidgets.IntSlider(...)")
+    for name, control in controls.items():
+        if not isinstance(control, ipywidgets.Widget) or not control.has_trait("value"):
+            raise TypeError(f"control {name!r} must be an ipywidgets widget with a value (IntSlider, "
+                            f"ToggleButtons, ...), got {type(control).__name__}")
+    try:
+        signature = inspect.signature(draw)
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
+        return
+    try:
+        signature.bind(**{name: None for name in controls})
+    except TypeError as err:
+        raise TypeError(f"draw cannot take the controls {list(controls)} as keyword arguments: {err}") from None
+
+
+def _label(name, control):
+    """Give an unlabelled control its name, and room for its whole label."""
+    if control.has_trait("description") and not control.description:
+        control.description = name
+    style = getattr(control, "style", None)
+    if style is not None and style.has_trait("description_width") and not style.description_width:
+        style.description_width = "initial"
+
+
+class FigureWidget(ipywidgets.VBox):
+    """Controls, the picture they drive (an ``ipywidgets.Image`` of PNG bytes), and a status line.
+
+    Made by :func:`interactive`, :func:`precomputed` or :func:`player`.
+
+    Attributes
+    ----------
+    draw : callable
+        The function that draws the figure.
+    controls : dict
+        Name -> control widget, in the order of the call.
+    image : ipywidgets.Image
+        The picture; ``image.value`` holds the PNG bytes of the current figure.
+    status : ipywidgets.HTML
+        Empty, or the error raised by ``draw`` at the last move of a control (the picture then keeps
+        the last figure drawn).
+    frames : dict or None
+        For :func:`precomputed` and :func:`player`: tuple of values (in the order of ``controls``) ->
+        PNG bytes. ``None`` for :func:`interactive`, which draws at every move.
+    choices : dict or None
+        For precomputed widgets: name -> the list of values of that control.
+    play : ipywidgets.Play or None
+        The Play button of a :func:`player`.
+    render_ms : list of float
+        Time, in milliseconds, of every drawing made so far (call of ``draw`` and PNG encoding).
+    """
+
+    def __init__(self, draw, controls, *, dpi=None, choices=None, lazy=False, play=None, header=None):
+        _check_draw(draw)
+        _check_controls(draw, controls)
+        self.draw = draw
+        self.dpi = _check_dpi(dpi)
+        self.controls = dict(controls)
+        self.choices = choices
+        self.frames = None if choices is None else {}
+        self.play = play
+        self.render_ms = []
+        for name, control in self.controls.items():
+            _label(name, control)
+        self.image = ipywidgets.Image(format="png")
+        self.status = ipywidgets.HTML()
+        # drawn now, while the cell runs: the figure is there at once, and an error in draw is the cell's
+        if choices is not None and not lazy:
+            for key in itertools.product(*choices.values()):
+                self.frames[key] = self._render(key)
+        self.image.value = self._picture()
+        for control in self.controls.values():
+            control.observe(self._update, names="value")
+        top = list(self.controls.values()) if header is None else header
+        super().__init__(children=[*top, self.image, self.status])
+
+    @property
+    def values(self):
+        """The current values of the controls (name -> value)."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def key(self):
+        """The current values as a key of ``frames`` (a float slider's value snapped to its grid)."""
+        return tuple(_snap(control.value, self.choices[name]) for name, control in self.controls.items())
+
+    def render_all(self):
+        """Draw every frame of a precomputed widget that is not drawn yet; return ``frames``."""
+        if self.frames is None:
+            raise ValueError("an interactive widget keeps no frames; use precomputed(...) or player(...)")
+        for key in itertools.product(*self.choices.values()):
+            if key not in self.frames:
+                self.frames[key] = self._render(key)
+        return self.frames
+
+    def _render(self, key):
+        start = time.perf_counter()
+        png = render(self.draw, dict(zip(self.controls, key)), dpi=self.dpi)
+        self.render_ms.append(1e3 * (time.perf_counter() - start))
+        return png
+
+    def _picture(self):
+        if self.frames is None:
+            return self._render(tuple(self.values.values()))
+        key = self.key()
+        if key not in self.frames:  # a lazy widget draws a frame at its first visit, then keeps it
+            self.frames[key] = self._render(key)
+        return self.frames[key]
+
+    def _update(self, change=None):
+        try:
+            png = self._picture()
+        except Exception as err:  # shown under the picture, instead of vanishing into the kernel's log
+            self.status.value = (f'<span style="color:#b00">draw({html.escape(_call_text(self.values))}) failed: '
+                                 f"{type(err).__name__}: {html.escape(str(err))}</span>")
+            return
+        self.status.value = ""
+        self.image.value = png
+
+
+def interactive(draw, *, dpi=None, **controls):
+    """A figure drawn again at every move of its controls.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` draws one matplotlib figure (with pyplot, or returns a Figure); no
+        ``plt.show()``.
+    dpi : float, optional
+        Resolution of the picture; default ``rcParams["figure.dpi"]``, that of the static figures.
+    **controls : ipywidgets widgets
+        One control per keyword argument of ``draw``, e.g. ``t=ipywidgets.FloatSlider(...)``; an
+        unlabelled control is labelled with its name.
+
+    Returns
+    -------
+    widget : FigureWidget
+        An ``ipywidgets.VBox``: the controls, then the picture. It is drawn once before this function
+        returns, so that the cell shows the figure at once (and an error in ``draw`` is the cell's).
+
+    Raises
+    ------
+    TypeError
+        If ``draw`` is not callable, a control is not a widget with a value, or ``draw`` does not take
+        the controls' names as keyword arguments.
+    ValueError
+        If ``draw`` makes no figure or several; if no control is given.
+
+    Examples
+    --------
+    >>> import ipywidgets, matplotlib.pyplot as plt
+    >>> def draw(a=1):
+    ...     fig, ax = plt.subplots()
+    ...     ax.plot([0, a])
+    >>> w = interactive(draw, a=ipywidgets.IntSlider(1, min=0, max=3))
+    >>> before = w.image.value
+    >>> w.controls["a"].value = 3
+    >>> w.image.value != before
+    True
+    """
+    return FigureWidget(draw, controls, dpi=dpi)
+
+
+def _all_choices(controls, max_frames):
+    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+        raise ValueError(f"max_frames must be a positive integer, got {max_frames!r}")
+    choices = {name: control_values(name, control) for name, control in controls.items()}
+    count = math.prod(len(v) for v in choices.values())
+    if count > max_frames:
+        sizes = " x ".join(f"{len(v)} ({name})" for name, v in choices.items())
+        raise ValueError(f"the controls take {sizes} = {count} combinations of values, more than "
+                         f"max_frames = {max_frames}: use coarser controls, raise max_frames, or interactive(...)")
+    return choices
+
+
+def precomputed(draw, *, dpi=None, lazy=False, max_frames=MAX_FRAMES, **controls):
+    """A figure drawn once for every combination of values of a few discrete controls.
+
+    A move of a control then only swaps the bytes of the picture. The pictures are kept in
+    ``widget.frames``, a dictionary from the tuple of values (in the order of the controls) to PNG
+    bytes, which a page without a kernel can reuse.
+
+    Parameters
+    ----------
+    draw : callable
+        As for :func:`interactive`.
+    dpi : float, optional
+        As for :func:`interactive`.
+    lazy : bool
+        If True, only the current combination is drawn now, every other one at its first visit (and
+        kept): for grids too slow to draw in full while the tour runs. ``widget.render_all()`` draws
+        the rest.
+    max_frames : int
+        Largest number of combinations accepted (a guard against drawing thousands of figures).
+    **controls : ipywidgets widgets
+        Single selections (``ToggleButtons``, ``RadioButtons``, ``SelectionSlider``), integer or float
+        sliders (on their grid ``min + k * step``), checkboxes; see :func:`control_values`.
+
+    Returns
+    -------
+    widget : FigureWidget
+        With ``widget.frames`` and ``widget.choices`` (name -> list of values).
+
+    Raises
+    ------
+    TypeError
+        As for :func:`interactive`, and if a control has no finite list of values.
+    ValueError
+        As for :func:`interactive`, and if there are more than ``max_frames`` combinations.
+
+    Examples
+    --------
+    >>> import ipywidgets, matplotlib.pyplot as plt
+    >>> w = precomputed(lambda k=0: plt.plot([0, k]), k=ipywidgets.IntSlider(0, min=0, max=2))
+    >>> sorted(w.frames)
+    [(0,), (1,), (2,)]
+    >>> w.controls["k"].value = 2
+    >>> w.image.value == w.frames[(2,)]
+    True
+    """
+    _check_draw(draw)
+    _check_controls(draw, controls)
+    return FigureWidget(draw, controls, dpi=dpi, choices=_all_choices(controls, max_frames), lazy=lazy)
+
+
+def player(draw, *, interval=200, repeat=False, dpi=None, lazy=False, max_frames=MAX_FRAMES, **controls):
+    """A precomputed figure whose first control is animated by a Play button.
+
+    The Play button and the first control (an ``IntSlider`` or a ``SelectionSlider``) are linked in
+    the browser with ``ipywidgets.jslink``: the slider follows the button without a round trip to the
+    kernel, and the kernel only swaps precomputed pictures.
+
+    Parameters
+    ----------
+    draw : callable
+        As for :func:`interactive`.
+    interval : float
+        Milliseconds between two frames. It is raised to what the widget can reach: at least
+        ``MIN_INTERVAL`` (a swap of bytes), and, for a ``lazy`` player, 1.5 times the slowest drawing
+        measured while building it (its frames are drawn at their first visit).
+    repeat : bool
+        Start again from the first frame at the end (for looping videos).
+    dpi, lazy, max_frames
+        As for :func:`precomputed`.
+    **controls : ipywidgets widgets
+        The first is the animated one; the others as for :func:`precomputed`.
+
+    Returns
+    -------
+    widget : FigureWidget
+        Its first row holds the Play button and the animated slider; ``widget.play`` is the button.
+
+    Raises
+    ------
+    TypeError
+        As for :func:`precomputed`, and if the first control is not an ``IntSlider`` or a
+        ``SelectionSlider``.
+    ValueError
+        As for :func:`precomputed`, and if ``interval`` is not a positive number.
+
+    Examples
+    --------
+    >>> import ipywidgets, matplotlib.pyplot as plt
+    >>> w = player(lambda k=0: plt.plot([0, k]), interval=100, k=ipywidgets.IntSlider(0, min=0, max=3))
+    >>> (w.play.min, w.play.max, w.play.interval, len(w.frames))
+    (0, 3, 100, 4)
+    """
+    _check_draw(draw)
+    _check_controls(draw, controls)
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval > 0:
+        raise ValueError(f"interval must be a positive number of milliseconds, got {interval!r}")
+    name, slider = next(iter(controls.items()))
+    if isinstance(slider, ipywidgets.SelectionSlider):
+        play = ipywidgets.Play(value=slider.index, min=0, max=len(slider.options) - 1, step=1)
+        linked = (slider, "index")
+    elif isinstance(slider, ipywidgets.IntSlider):
+        play = ipywidgets.Play(value=slider.value, min=slider.min, max=slider.max, step=slider.step)
+        linked = (slider, "value")
+    else:
+        raise TypeError(f"the animated control {name!r} must be an IntSlider or a SelectionSlider, "
+                        f"got {type(slider).__name__}")
+    choices = _all_choices(controls, max_frames)
+    header = [ipywidgets.HBox([play, slider]), *list(controls.values())[1:]]
+    widget = FigureWidget(draw, controls, dpi=dpi, choices=choices, lazy=lazy, play=play, header=header)
+    reachable = max(MIN_INTERVAL, 1.5 * max(widget.render_ms)) if lazy else MIN_INTERVAL
+    play.interval = int(math.ceil(max(interval, reachable)))
+    play.repeat = bool(repeat)
+    widget.link = ipywidgets.jslink((play, "value"), linked)
+    return widget
