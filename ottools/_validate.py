@@ -322,6 +322,27 @@ def check_dense_size(shape, name, *, itemsize=8, hint="", limit=None):
         raise ValueError(msg + (f"; {hint}" if hint else ""))
 
 
+def check_image_size(size, name="size", *, max_pixels):
+    """An image size: an int (the longest side) or a pair ``(H, W)`` of positive ints.
+
+    A pair holds at most ``max_pixels`` pixels; an int longer than ``max_pixels`` is refused too (the
+    caller checks the exact pixel count once the aspect ratio is known).
+
+    >>> check_image_size([16, 24], max_pixels=10**6)
+    (16, 24)
+    """
+    if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
+        size = check_int(size, name, minimum=1)
+        if size > max_pixels:
+            raise ValueError(f"{name} = {size} is too large: an image holds at most {max_pixels:.3g} pixels")
+        return size
+    if not isinstance(size, (tuple, list)):
+        raise ArgumentTypeError(
+            f"{name} must be a positive int (longest side) or a pair (H, W), got {size!r} ({type(size).__name__})"
+        )
+    return check_shape(size, name, ndim=2, max_elements=max_pixels)
+
+
 def check_psd(S, name="S", *, tol=1e-10, return_eig=False):
     """A symmetric positive semi-definite matrix (or a stack of them, shape ``(..., d, d)``).
 
@@ -402,3 +423,101 @@ def check_image(img, name="img", *, allow_grey=True):
             f"divide 8-bit data by 255 or clip explicitly"
         )
     return out
+
+
+def check_hermitian(S, name="S", *, rtol=1e-10, psd=True, return_eig=False):
+    """A real symmetric or complex Hermitian matrix, or a stack ``(..., d, d)``, each judged at its own scale.
+
+    Real input gives float64, complex input complex128 (for instance the per-frequency covariances
+    of a texture model). Each matrix must satisfy ``max |S - S^*| <= rtol max |S|`` and, when
+    ``psd``, have its smallest eigenvalue at least ``-rtol`` times its largest absolute eigenvalue
+    (so a tiny indefinite matrix is refused as surely as a large one). One eigendecomposition per
+    matrix: the Hermitian part is returned, with ``(w, V)`` (``numpy.linalg.eigh``) when
+    ``return_eig``.
+
+    >>> check_hermitian(np.eye(2), "S0").dtype
+    dtype('float64')
+    """
+    if S is None or isinstance(S, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(S).__name__}")
+    try:
+        arr = np.asarray(S)
+    except Exception as exc:  # ragged nested lists and exotic objects
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(S).__name__} ({exc})") from None
+    if arr.dtype == np.bool_:
+        raise ArgumentTypeError(f"{name} must hold numbers, got booleans; convert explicitly with .astype(float)")
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise ArgumentTypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2] or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must be a square matrix (..., d, d) with d >= 1, got shape {arr.shape}")
+    arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    adj = np.swapaxes(arr, -1, -2)
+    if np.iscomplexobj(arr):
+        adj = adj.conj()
+    if arr.size:
+        scale = np.abs(arr).max(axis=(-2, -1))
+        asym = np.abs(arr - adj).max(axis=(-2, -1))
+        if np.any(asym > rtol * scale):
+            worst = float((asym / np.where(scale > 0, scale, 1.0)).max())
+            kind = "Hermitian" if np.iscomplexobj(arr) else "symmetric"
+            raise ValueError(f"{name} must be {kind}, got a relative max |S - S^*| of {worst:.3g}")
+    herm = 0.5 * (arr + adj)
+    eig = None
+    if return_eig:
+        eig = np.linalg.eigh(herm)
+        w = eig[0]
+    elif psd:
+        w = np.linalg.eigvalsh(herm)
+    if psd and herm.size:
+        hi = np.abs(w).max(axis=-1)
+        lo = w[..., 0]
+        if np.any(lo < -rtol * hi):
+            worst = float((lo / np.where(hi > 0, hi, 1.0)).min())
+            raise ValueError(
+                f"{name} must be positive semi-definite, got a smallest eigenvalue of {worst:.3g} "
+                f"times the largest"
+            )
+    return (herm, eig) if return_eig else herm
+
+
+def check_array_in_range(x, name, *, minimum=None, maximum=None):
+    """A finite real scalar or array with every entry in ``[minimum, maximum]`` (float64 array).
+
+    >>> check_array_in_range([0.0, 0.5], "t", minimum=0.0, maximum=1.0)
+    array([0. , 0.5])
+    """
+    arr = as_float_array(x, name)
+    if arr.size and minimum is not None and arr.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum:g}, got a minimum of {arr.min():.3g}")
+    if arr.size and maximum is not None and arr.max() > maximum:
+        raise ValueError(f"{name} must be <= {maximum:g}, got a maximum of {arr.max():.3g}")
+    return arr
+
+
+def as_complex_array(x, name, *, ndim=None):
+    """Convert ``x`` (real or complex numbers) to a finite complex128 array, checking its number of dimensions.
+
+    >>> as_complex_array([1, 2j], "spot_hat")
+    array([1.+0.j, 0.+2.j])
+    """
+    if x is None or isinstance(x, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged nested lists and exotic objects
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__} ({exc})") from None
+    if arr.dtype == np.bool_:
+        raise ArgumentTypeError(f"{name} must hold numbers, got booleans")
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise ArgumentTypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, numbers.Integral) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{k}-D" for k in allowed)
+            raise ValueError(f"{name} must be {want}, got an array of shape {arr.shape}")
+    arr = arr.astype(np.complex128, copy=False)
+    if arr.size and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr

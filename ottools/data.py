@@ -29,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
-from ._validate import check_image
+from ._validate import ArgumentTypeError, check_dtype, check_image, check_image_size, check_option, check_shape
 
 #: Largest image (in pixels) that :func:`load_image` accepts: 50 megapixels, i.e. 1.2 GB as a float64
 #: RGB array. Larger images are refused before they are decoded.
@@ -46,8 +46,29 @@ _EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 
+__all__ = [
+    "MAX_PIXELS",
+    "KINDS",
+    "ChecksumError",
+    "MissingFileError",
+    "data_dir",
+    "registry",
+    "list_images",
+    "sha256",
+    "image_path",
+    "load_image",
+    "resize",
+    "center_crop",
+    "fit",
+]
+
+
 class ChecksumError(ValueError):
     """A file of ``data/`` does not have the SHA-256 recorded in ``data/SHA256SUMS``."""
+
+
+class MissingFileError(FileNotFoundError, ValueError):
+    """A file that does not exist: a ``FileNotFoundError``, and a ``ValueError`` like every bad input."""
 
 
 def data_dir() -> Path:
@@ -96,8 +117,17 @@ def list_images(kind: str | None = None) -> list[str]:
     return [Path(rel).stem for k in kinds for rel in sorted(rels) if rel.startswith(k + "/")]
 
 
+def _as_path(path, name):
+    if isinstance(path, (bool, np.bool_)) or not isinstance(path, (str, os.PathLike)):
+        raise ArgumentTypeError(f"{name} must be a str or a path, got {type(path).__name__}")
+    return Path(path)
+
+
 def sha256(path) -> str:
     """SHA-256 hex digest of a file."""
+    path = _as_path(path, "path")
+    if not path.is_file():
+        raise MissingFileError(f"path {str(path)!r} is not an existing file")
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -120,23 +150,25 @@ def image_path(name: str) -> Path:
     ChecksumError
         if the file's content differs from the registry.
     """
+    if not isinstance(name, (str, os.PathLike)) or isinstance(name, bool):
+        raise ArgumentTypeError(f"name must be the name of an image (a str), got {type(name).__name__}")
     folder = data_dir()
     rows = _read_registry(folder)
-    key = str(name).replace("\\", "/")
+    key = os.fspath(name).replace("\\", "/")
     matches = [rel for rel, _ in rows if key in (rel, Path(rel).name, Path(rel).stem)]
     if not matches:
         names = list_images()
         close = difflib.get_close_matches(Path(key).stem, names, n=3)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise ValueError(
-            f"unknown image {name!r}: it is neither one of the images of data/ "
+            f"unknown image name {os.fspath(name)!r}: it is neither one of the images of data/ "
             f"(see ottools.data.list_images()) nor an existing file.{hint}"
         )
     rel = matches[0]
     expected = dict(rows)[rel]
     path = folder / rel
     if not path.is_file():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"data file {rel} is missing from {folder} (expected SHA-256 {expected}); "
             f"restore it from the project's repository (git checkout -- data/{rel})"
         )
@@ -161,12 +193,17 @@ def load_image(name_or_path, size=None, dtype=np.float64, mode=None, alpha="erro
 
     Parameters
     ----------
-    name_or_path : str, path or ndarray
-        A shipped image by name (see :func:`list_images`), the path of any PNG/JPEG/TIFF/BMP file, or
-        an array (``uint8``, ``uint16`` or floats in ``[0, 1]``), which is checked and converted.
+    name_or_path : str, path, bytes, file object or ndarray
+        A shipped image by name (see :func:`list_images`), the path of any PNG/JPEG/TIFF/BMP file,
+        the content of such a file (``bytes``, e.g. from an upload widget) or an open binary file,
+        or an array (``uint8``, ``uint16`` or floats in ``[0, 1]``), which is checked and converted.
+        Files are turned upright following their EXIF orientation (phone photographs); palette,
+        CMYK, grey-with-alpha and 16- or 32-bit integer files are converted (an integer file is
+        divided by the largest value of its bit depth, never clipped).
     size : None, int or (int, int)
         ``None`` keeps the size; an int sets the longest side (aspect ratio kept); ``(H, W)`` crops the
-        centre to that aspect ratio, then resizes to exactly ``H x W`` (see :func:`fit`).
+        centre to that aspect ratio, then resizes to exactly ``H x W`` (see :func:`fit`). At most
+        :data:`MAX_PIXELS` pixels.
     dtype : numpy float dtype
         ``np.float64`` (default) or ``np.float32``.
     mode : {None, "rgb", "grey"}
@@ -190,22 +227,27 @@ def load_image(name_or_path, size=None, dtype=np.float64, mode=None, alpha="erro
     FileNotFoundError, ChecksumError
         a shipped file missing or altered (the message gives the expected SHA-256).
     """
-    dtype = _check_dtype(dtype)
+    dtype = check_dtype(dtype, "dtype")
     if mode is not None:
-        mode = {"gray": "grey"}.get(str(mode).lower(), str(mode).lower())
-        if mode not in ("rgb", "grey"):
-            raise ValueError(f"mode must be None, 'rgb' or 'grey', got {mode!r}")
-    if alpha not in ("error", "drop"):
-        raise ValueError(f"alpha must be 'error' or 'drop', got {alpha!r}")
+        mode = check_option({"gray": "grey"}.get(mode, mode), "mode", ("rgb", "grey"))
+    alpha = check_option(alpha, "alpha", ("error", "drop"))
+    if size is not None:
+        size = check_image_size(size, "size", max_pixels=MAX_PIXELS)
 
     if isinstance(name_or_path, np.ndarray):
         img = check_image(name_or_path, "name_or_path")
     elif isinstance(name_or_path, (str, os.PathLike)):
         img = _read_file(_resolve(name_or_path), alpha)
+    elif isinstance(name_or_path, (bytes, bytearray, memoryview)):
+        import io
+
+        img = _read_file(io.BytesIO(bytes(name_or_path)), alpha, label="the given bytes")
+    elif hasattr(name_or_path, "read"):
+        img = _read_file(name_or_path, alpha, label=f"file object {getattr(name_or_path, 'name', '')!s}".strip())
     else:
-        raise ValueError(
-            "name_or_path must be an image name, a file path or an array, "
-            f"got {type(name_or_path).__name__}"
+        raise ArgumentTypeError(
+            "name_or_path must be an image name, a file path, the bytes of an image file, an open "
+            f"binary file or an array, got {type(name_or_path).__name__}"
         )
     if mode == "rgb" and img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)
@@ -214,16 +256,6 @@ def load_image(name_or_path, size=None, dtype=np.float64, mode=None, alpha="erro
     if size is not None:
         img = fit(img, size)
     return np.ascontiguousarray(img, dtype=dtype)
-
-
-def _check_dtype(dtype):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise ValueError(f"dtype must be np.float64 or np.float32, got {dtype!r}") from exc
-    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise ValueError(f"dtype must be np.float64 or np.float32, got {dt}")
-    return dt
 
 
 def _resolve(name_or_path) -> Path:
@@ -235,20 +267,28 @@ def _resolve(name_or_path) -> Path:
         return path
     try:
         return image_path(text)
-    except ValueError:
+    except ChecksumError:
+        raise
+    except FileNotFoundError:
+        raise
+    except ValueError as exc:
+        if not looks_like_path:
+            raise ValueError(f"name_or_path: {exc}") from None
         if looks_like_path and not path.exists():
-            raise ValueError(
-                f"image file {text!r} does not exist (and it is not one of the images of data/, "
-                f"see ottools.data.list_images())"
+            raise MissingFileError(
+                f"name_or_path: image file {text!r} does not exist (and it is not one of the images "
+                f"of data/, see ottools.data.list_images())"
             ) from None
         raise
 
 
-def _read_file(path: Path, alpha: str) -> np.ndarray:
+def _read_file(path, alpha: str, label=None) -> np.ndarray:
+    label = str(path) if label is None else label
     try:
         im = Image.open(path)
     except Exception as exc:  # PIL raises several kinds of error for non-images
-        raise ValueError(f"cannot read {path} as an image ({exc})") from exc
+        raise ValueError(f"name_or_path: cannot read {label} as an image ({exc})") from exc
+    path = label
     with im:
         w, h = im.size
         if w * h > MAX_PIXELS:
@@ -260,19 +300,24 @@ def _read_file(path: Path, alpha: str) -> np.ndarray:
         try:
             im.load()
         except Exception as exc:
-            raise ValueError(f"cannot decode {path} ({exc}); the file may be truncated") from exc
-        return _pil_to_float(im, path, alpha)
+            raise ValueError(f"name_or_path: cannot decode {path} ({exc}); the file may be truncated") from exc
+        bits = None
+        if getattr(im, "format", None) == "TIFF":
+            bps = im.tag_v2.get(258)  # BitsPerSample
+            bits = int(bps[0] if isinstance(bps, tuple) else bps) if bps else None
+        upright = ImageOps.exif_transpose(im)  # phone photographs are stored sideways, with a tag
+        return _pil_to_float(upright, path, alpha, bits)
 
 
-def _pil_to_float(im: Image.Image, path, alpha: str) -> np.ndarray:
-    if im.mode == "P":
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+def _pil_to_float(im: Image.Image, path, alpha: str, bits=None) -> np.ndarray:
+    if im.mode in ("P", "PA"):
+        im = im.convert("RGBA" if ("transparency" in im.info or im.mode == "PA") else "RGB")
     elif im.mode == "1":
         im = im.convert("L")
     elif im.mode in ("CMYK", "YCbCr", "LAB", "HSV"):
         im = im.convert("RGB")
-    if im.mode in ("LA", "La", "PA", "RGBA", "RGBa"):
-        arr = np.asarray(im.convert("LA" if im.mode in ("LA", "La", "PA") else "RGBA"))
+    if im.mode in ("LA", "La", "RGBA", "RGBa"):
+        arr = np.asarray(im.convert("LA" if im.mode in ("LA", "La") else "RGBA"))
         opaque = bool(np.all(arr[..., -1] == 255))
         if not opaque and alpha == "error":
             raise ValueError(
@@ -285,24 +330,21 @@ def _pil_to_float(im: Image.Image, path, alpha: str) -> np.ndarray:
         return arr.astype(np.float64) / 255.0
     if im.mode in ("L", "RGB"):
         return np.asarray(im).astype(np.float64) / 255.0
-    if im.mode.startswith("I;16") or im.mode == "I":
+    if im.mode.startswith("I;16"):
+        return np.asarray(im).astype(np.float64) / 65535.0
+    if im.mode == "I":
         arr = np.asarray(im).astype(np.float64)
-        return np.clip(arr / 65535.0, 0.0, 1.0)
+        if arr.min(initial=0.0) < 0:
+            raise ValueError(
+                f"image {path} holds signed integers (minimum {arr.min():.0f}): there is no [0, 1] "
+                f"scale to read them on; convert the file to unsigned 8 or 16 bits first"
+            )
+        # a 16-bit PNG opens as "I" too; a 32-bit file is scaled by its own full range
+        full = 2.0**32 - 1 if (bits == 32 or arr.max(initial=0.0) > 65535) else 65535.0
+        return arr / full
     if im.mode == "F":
         return check_image(np.asarray(im, dtype=np.float64), str(path))
     raise ValueError(f"image {path} has an unsupported pixel mode {im.mode!r}")
-
-
-def _check_size(size):
-    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
-        if size < 1:
-            raise ValueError(f"size must be a positive integer, got {size}")
-        return int(size)
-    if isinstance(size, (tuple, list)) and len(size) == 2 and all(
-        isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1 for s in size
-    ):
-        return (int(size[0]), int(size[1]))
-    raise ValueError(f"size must be a positive int (longest side) or a pair (H, W), got {size!r}")
 
 
 def resize(img, size):
@@ -322,11 +364,15 @@ def resize(img, size):
     (10, 20, 3)
     """
     arr = check_image(img, "img")
-    size = _check_size(size)
+    size = check_image_size(size, "size", max_pixels=MAX_PIXELS)
     h, w = arr.shape[:2]
     if isinstance(size, int):
         scale = size / max(h, w)
         new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
+        if new_h * new_w > MAX_PIXELS:
+            raise ValueError(
+                f"size = {size} would make a {new_h} x {new_w} image, above the limit of {MAX_PIXELS:.3g} pixels"
+            )
     else:
         new_h, new_w = size
     if (new_h, new_w) == (h, w):
@@ -355,7 +401,8 @@ def center_crop(img, shape):
            [ 9., 10.]])
     """
     arr = check_image(img, "img")
-    h, w = _check_size(tuple(shape)) if not isinstance(shape, int) else (shape, shape)
+    h, w = check_shape(shape, "shape", ndim=2) if not isinstance(shape, (int, np.integer)) else (shape,) * 2
+    h, w = check_shape((h, w), "shape")
     H, W = arr.shape[:2]
     if h > H or w > W:
         raise ValueError(f"shape {(h, w)} is larger than the image ({H}, {W})")
@@ -372,7 +419,7 @@ def fit(img, size):
     (10, 10)
     """
     arr = check_image(img, "img")
-    size = _check_size(size)
+    size = check_image_size(size, "size", max_pixels=MAX_PIXELS)
     if isinstance(size, int):
         return resize(arr, size)
     h, w = size

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from ottools import data
+from seeds import make_rng
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -108,7 +109,7 @@ def test_center_crop_and_fit():
 
 
 def test_user_files_load(tmp_path):
-    rng = np.random.default_rng(0)
+    rng = make_rng(0)
     arr = rng.integers(0, 256, size=(5, 7, 3), dtype=np.uint8)
     for ext in ("png", "bmp"):
         Image.fromarray(arr).save(tmp_path / f"mine.{ext}")
@@ -138,7 +139,7 @@ def test_opaque_alpha_is_dropped_and_transparency_refused(tmp_path):
 
 
 def test_unknown_name_suggests_close_names():
-    with pytest.raises(ValueError, match=r"unknown image 'astronot'.*astronaut"):
+    with pytest.raises(ValueError, match=r"unknown image name 'astronot'.*astronaut"):
         data.load_image("astronot")
 
 
@@ -233,3 +234,58 @@ def test_wrong_options(kwargs, message):
 def test_wrong_argument_type():
     with pytest.raises(ValueError, match="name_or_path"):
         data.load_image(42)
+
+
+# --------------------------------------------------------------------------- file kinds
+
+
+def test_32bit_tiff_scaled_by_its_range_not_clipped(tmp_path):
+    # a 32-bit integer file read on a 16-bit scale would clip almost every pixel to 1.0
+    rng = make_rng(32)
+    vals = rng.integers(0, 2**31 - 1, size=(6, 5), dtype=np.int64).astype(np.int32)
+    Image.fromarray(vals, mode="I").save(tmp_path / "deep.tif")
+    img = data.load_image(tmp_path / "deep.tif")
+    np.testing.assert_allclose(img, vals / (2.0**32 - 1), rtol=1e-12)
+    assert img.max() < 0.5  # nothing clipped: values below 2^31 stay below half the range
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    # a phone photograph stored landscape with "rotate 90 degrees" in its EXIF tag comes out upright
+    rng = make_rng(33)
+    stored = (rng.random((4, 6, 3)) * 255).astype(np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned, display rotated 90 degrees clockwise
+    Image.fromarray(stored).save(tmp_path / "phone.png", exif=exif)
+    img = data.load_image(tmp_path / "phone.png")
+    assert img.shape == (6, 4, 3)
+    np.testing.assert_array_equal(img, np.rot90(stored, k=-1) / 255.0)
+
+
+def test_cmyk_palette_and_la_files(tmp_path):
+    rng = make_rng(34)
+    rgb = (rng.random((5, 7, 3)) * 255).astype(np.uint8)
+    # CMYK: pure channels with K = 0 convert to RGB = 255 - CMY
+    cmy = 255 - rgb
+    cmyk = np.concatenate([cmy, np.zeros((5, 7, 1), np.uint8)], axis=2)
+    Image.fromarray(cmyk, mode="CMYK").save(tmp_path / "print.tif")
+    np.testing.assert_array_equal(data.load_image(tmp_path / "print.tif"), rgb / 255.0)
+    # palette: the colours of the palette, not the indices
+    pal = Image.fromarray(rgb).quantize(colors=16)
+    pal.save(tmp_path / "pal.png")
+    expected = np.asarray(pal.convert("RGB")) / 255.0
+    np.testing.assert_array_equal(data.load_image(tmp_path / "pal.png"), expected)
+    assert data.load_image(tmp_path / "pal.png").shape == (5, 7, 3)
+    # grey with an opaque alpha: a grey image
+    la = np.stack([rgb[..., 0], np.full((5, 7), 255, np.uint8)], axis=2)
+    Image.fromarray(la, mode="LA").save(tmp_path / "la.png")
+    np.testing.assert_array_equal(data.load_image(tmp_path / "la.png"), rgb[..., 0] / 255.0)
+
+
+def test_bytes_and_file_objects(tmp_path):
+    path = data.image_path("gimp_granite1")
+    expected = data.load_image("gimp_granite1")
+    np.testing.assert_array_equal(data.load_image(path.read_bytes()), expected)
+    with open(path, "rb") as f:
+        np.testing.assert_array_equal(data.load_image(f), expected)
+    with pytest.raises(ValueError, match="name_or_path"):
+        data.load_image(b"not an image")
