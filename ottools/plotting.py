@@ -11,7 +11,42 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, check_image, check_points, check_rng, check_weights
+from ._validate import (
+    ArgumentTypeError,
+    as_float_array,
+    check_ax,
+    check_bool,
+    check_image,
+    check_int,
+    check_points,
+    check_real,
+    check_rng,
+    check_sequence,
+    check_weights,
+)
+
+__all__ = [
+    "SOURCE_COLOR",
+    "TARGET_COLOR",
+    "PLAN_COLOR",
+    "use_style",
+    "show_images",
+    "plot_points",
+    "plot_color_cloud",
+    "plot_coupling",
+    "plot_plan",
+    "plot_color_histogram",
+    "plot_histogram_1d",
+    "plot_directions",
+    "plot_transport_polytope",
+    "plot_log_spectrum",
+    "plot_gaussian_ellipse",
+    "show_on_triangle",
+]
+
+#: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
+#: accepts: far more than a figure can show, far less than would exhaust memory.
+MAX_ELEMENTS = 100_000
 
 # Colours of the course: source measures in blue, target measures in orange, plans in grey.
 SOURCE_COLOR = "#1f77b4"
@@ -50,6 +85,31 @@ def use_style():
     return dict(_STYLE)
 
 
+def _positive(x, name):
+    return check_real(x, name, minimum=0.0, strict=True)
+
+
+def _opacity(x, name="alpha"):
+    return check_real(x, name, minimum=0.0, maximum=1.0)
+
+
+def _titles(titles, n, name="titles"):
+    if titles is None:
+        return None
+    titles = check_sequence(titles, name, min_len=0)
+    if len(titles) != n:
+        raise ValueError(f"{name} must have one entry per image ({n}), got {len(titles)}")
+    return [str(t) for t in titles]
+
+
+def _images(images, name="images"):
+    """A list of checked images; one array (H, W) or (H, W, 3) is one image, not a list of rows."""
+    if isinstance(images, np.ndarray):
+        images = [images]
+    images = check_sequence(images, name)
+    return [check_image(im, f"{name}[{k}]") for k, im in enumerate(images)]
+
+
 def _new_axes(ax, projection=None, figsize=None):
     import matplotlib.pyplot as plt
 
@@ -64,7 +124,7 @@ def show_images(images, titles=None, ncols=None, axes=None, size=3.0, cmap="gray
 
     Parameters
     ----------
-    images : sequence of ndarray of shape (H, W) or (H, W, 3)
+    images : sequence of ndarray of shape (H, W) or (H, W, 3), or one such array
         Values in ``[0, 1]`` (``uint8`` accepted). Grey images are drawn with ``cmap`` and the fixed
         range ``[0, 1]``, so that grey levels are comparable between panels.
     titles : sequence of str, optional
@@ -82,14 +142,14 @@ def show_images(images, titles=None, ncols=None, axes=None, size=3.0, cmap="gray
     """
     import matplotlib.pyplot as plt
 
-    imgs = [check_image(im, f"images[{k}]") for k, im in enumerate(images)]
-    if not imgs:
-        raise ValueError("images must hold at least one image")
-    if titles is not None and len(titles) != len(imgs):
-        raise ValueError(f"titles must have one entry per image ({len(imgs)}), got {len(titles)}")
+    imgs = _images(images)
     n = len(imgs)
+    titles = _titles(titles, n)
+    size = _positive(size, "size")
+    if ncols is not None:
+        ncols = check_int(ncols, "ncols", minimum=1, maximum=MAX_ELEMENTS)
     if axes is None:
-        ncols = min(n, 4) if ncols is None else int(ncols)
+        ncols = min(n, 4) if ncols is None else ncols
         nrows = -(-n // ncols)
         aspect = np.mean([im.shape[1] / im.shape[0] for im in imgs])
         fig, grid = plt.subplots(
@@ -102,6 +162,8 @@ def show_images(images, titles=None, ncols=None, axes=None, size=3.0, cmap="gray
             fig.suptitle(suptitle)
     else:
         axes = np.asarray(axes, dtype=object).ravel()
+        for k, one in enumerate(axes[:n]):
+            check_ax(one, f"axes[{k}]")
         if axes.size < n:
             raise ValueError(f"axes must hold at least {n} axes, got {axes.size}")
     for k, (ax, im) in enumerate(zip(axes, imgs)):
@@ -143,6 +205,8 @@ def plot_points(X, a=None, ax=None, color=SOURCE_COLOR, size=30.0, label=None, a
     """
     X = check_points(X, "X", d=2)
     a = check_weights(a, X.shape[0], "a")
+    check_ax(ax)
+    size, alpha = _positive(size, "size"), _opacity(alpha)
     ax = _new_axes(ax)
     ax.scatter(X[:, 0], X[:, 1], s=_dot_sizes(a, X.shape[0], size), c=color, alpha=alpha,
                label=label, linewidths=0, **kwargs)
@@ -183,7 +247,7 @@ def plot_color_cloud(X, ax=None, n_max=4000, rng=0, size=4.0, alpha=0.8, title=N
     -------
     ax : Axes3D
     """
-    arr = np.asarray(X)
+    arr = X if isinstance(X, np.ndarray) else as_float_array(X, "X")
     if arr.ndim == 3:
         arr = check_image(arr, "X", allow_grey=False).reshape(-1, 3)
     else:
@@ -191,12 +255,25 @@ def plot_color_cloud(X, ax=None, n_max=4000, rng=0, size=4.0, alpha=0.8, title=N
         if arr.min() < 0 or arr.max() > 1:
             raise ValueError("X must hold colours with values in [0, 1]")
     rng = check_rng(rng)
+    check_ax(ax, projection="3d")
+    n_max = check_int(n_max, "n_max", minimum=1)
+    size, alpha = _positive(size, "size"), _opacity(alpha)
+    elev, azim = check_real(elev, "elev"), check_real(azim, "azim")
     if arr.shape[0] > n_max:
         arr = arr[rng.choice(arr.shape[0], size=n_max, replace=False)]
     ax = _new_axes(ax, projection="3d", figsize=(4.6, 4.2))
     ax.scatter(arr[:, 0], arr[:, 1], arr[:, 2], c=arr, s=size, alpha=alpha, depthshade=False,
                linewidths=0)
     return _rgb_cube(ax, elev, azim, title)
+
+
+def _marginal(a, n, name):
+    a = as_float_array(a, name, ndim=1)
+    if a.shape[0] != n:
+        raise ValueError(f"{name} must have {n} entries (one per atom), got {a.shape[0]}")
+    if np.any(a < 0):
+        raise ValueError(f"{name} must be non-negative, got minimum {a.min():.3g}")
+    return a
 
 
 def plot_coupling(P, ax=None, a=None, b=None, marginals=True, cmap="magma_r", title=None, colorbar=True):
@@ -220,13 +297,15 @@ def plot_coupling(P, ax=None, a=None, b=None, marginals=True, cmap="magma_r", ti
     ax : Axes (the matrix)
     """
     P = as_float_array(P, "P", ndim=2)
+    if P.size == 0:
+        raise ValueError(f"P must not be empty, got shape {P.shape}")
     if np.any(P < 0):
         raise ValueError(f"P must be non-negative, got minimum {P.min():.3g}")
     N, M = P.shape
-    a = P.sum(axis=1) if a is None else as_float_array(a, "a", ndim=1)
-    b = P.sum(axis=0) if b is None else as_float_array(b, "b", ndim=1)
-    if a.shape[0] != N or b.shape[0] != M:
-        raise ValueError(f"a and b must have {N} and {M} entries, got {a.shape[0]} and {b.shape[0]}")
+    a = P.sum(axis=1) if a is None else _marginal(a, N, "a")
+    b = P.sum(axis=0) if b is None else _marginal(b, M, "b")
+    marginals, colorbar = check_bool(marginals, "marginals"), check_bool(colorbar, "colorbar")
+    check_ax(ax)
     import matplotlib as mpl
 
     ax = _new_axes(ax, figsize=(4.8, 4.4))
@@ -287,7 +366,13 @@ def plot_plan(X, Y, P, ax=None, a=None, b=None, threshold=1e-9, max_width=3.0, c
     X = check_points(X, "X", d=2)
     Y = check_points(Y, "Y", d=2)
     N, M = X.shape[0], Y.shape[0]
-    P_arr = np.asarray(P)
+    check_ax(ax)
+    threshold = check_real(threshold, "threshold", minimum=0.0)
+    max_width, size = _positive(max_width, "max_width"), _positive(size, "size")
+    points = check_bool(points, "points")
+    a = None if a is None else check_weights(a, N, "a")
+    b = None if b is None else check_weights(b, M, "b")
+    P_arr = P if isinstance(P, np.ndarray) else as_float_array(P, "P")
     if P_arr.ndim == 1:
         if not np.issubdtype(P_arr.dtype, np.integer) or P_arr.shape[0] != N:
             raise ValueError(f"P given as a permutation must be {N} integers, got {P_arr.shape} {P_arr.dtype}")
@@ -354,7 +439,12 @@ def plot_color_histogram(centres, weights, ax=None, max_size=400.0, alpha=0.9, t
     variable weights. :func:`plot_color_cloud` draws the Lagrangian view of the same measure.
     """
     C = check_points(centres, "centres", d=3)
+    if weights is None:
+        raise ArgumentTypeError("weights must be an array of the cells' weights, got None")
     w = check_weights(weights, C.shape[0], "weights")
+    check_ax(ax, projection="3d")
+    max_size, alpha = _positive(max_size, "max_size"), _opacity(alpha)
+    elev, azim = check_real(elev, "elev"), check_real(azim, "azim")
     if C.min() < 0 or C.max() > 1:
         raise ValueError("centres must be colours with values in [0, 1]")
     keep = np.flatnonzero(w > 0)
@@ -396,10 +486,12 @@ def plot_histogram_1d(values, ax=None, bins=64, value_range=(0.0, 1.0), color=SO
     v = as_float_array(values, "values").ravel()
     if v.size == 0:
         raise ValueError("values must not be empty")
-    bins = int(bins)
-    if bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins}")
-    lo, hi = float(value_range[0]), float(value_range[1])
+    bins = check_int(bins, "bins", minimum=1, maximum=MAX_ELEMENTS)
+    if isinstance(value_range, (str, bytes)) or value_range is None or np.ndim(value_range) != 1 or len(value_range) != 2:
+        raise ArgumentTypeError(f"value_range must be a pair (low, high), got {value_range!r}")
+    lo, hi = (check_real(v, "value_range") for v in value_range)
+    cdf, alpha = check_bool(cdf, "cdf"), _opacity(alpha)
+    check_ax(ax)
     if not lo < hi:
         raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
     ax = _new_axes(ax)
@@ -457,6 +549,10 @@ def plot_directions(directions, ax=None, centre=(0.0, 0.0), length=1.0, color="0
     c = as_float_array(centre, "centre", ndim=1)
     if c.shape != (2,):
         raise ValueError(f"centre must be a point of the plane, got shape {c.shape}")
+    if theta.shape[0] > MAX_ELEMENTS:
+        raise ValueError(f"directions: at most {MAX_ELEMENTS} lines are drawn, got {theta.shape[0]}")
+    length, alpha, lw = _positive(length, "length"), _opacity(alpha), _positive(lw, "lw")
+    check_ax(ax)
     ax = _new_axes(ax)
     for k, t in enumerate(theta):
         seg = np.stack([c - length * t, c + length * t])
@@ -493,6 +589,12 @@ def plot_transport_polytope(a, b, C, P=None, ax=None, levels=12, cmap="viridis")
     C = as_float_array(C, "C", ndim=2)
     if C.shape != (2, 3):
         raise ValueError(f"C must have shape (2, 3), got {C.shape}")
+    if P is not None:
+        P = as_float_array(P, "P", ndim=2)
+        if P.shape != (2, 3):
+            raise ValueError(f"P must have shape (2, 3), got {P.shape}")
+    levels = check_int(levels, "levels", minimum=1, maximum=1000)
+    check_ax(ax)
     # each entry of P is affine in (u, v): entry = const + coef . (u, v)
     const = np.array([0.0, 0.0, a[0], b[0], b[1], b[2] - a[0]])
     coef = np.array([[1, 0], [0, 1], [-1, -1], [-1, 0], [0, -1], [1, 1]], dtype=float)
@@ -521,7 +623,6 @@ def plot_transport_polytope(a, b, C, P=None, ax=None, levels=12, cmap="viridis")
     ax.add_patch(Polygon(verts, closed=True, fill=False, edgecolor="k", lw=1.5))
     ax.plot(verts[:, 0], verts[:, 1], "ko", ms=5, label="vertices")
     if P is not None:
-        P = as_float_array(P, "P", ndim=2)
         ax.plot(P[0, 0], P[0, 1], "*", color="C3", ms=16, label="optimal $P^\\star$")
     ax.figure.colorbar(cs, ax=ax, label=r"cost $\langle P, C\rangle$")
     ax.set(xlabel=r"$u = P_{11}$", ylabel=r"$v = P_{12}$")
@@ -552,6 +653,13 @@ def plot_log_spectrum(u, ax=None, title=None, colorbar=True, cmap="magma", vmin=
     """
     from ottools.textures import log_spectrum
 
+    check_ax(ax)
+    colorbar = check_bool(colorbar, "colorbar")
+    vmin = None if vmin is None else check_real(vmin, "vmin")
+    vmax = None if vmax is None else check_real(vmax, "vmax")
+    u = as_float_array(u, "u", ndim=(2, 3))
+    if min(u.shape[:2]) < 1:
+        raise ValueError(f"u must not be empty, got shape {u.shape}")
     spec = log_spectrum(u, spatial_dims=spatial_dims)
     if spec.ndim != 2:
         raise ValueError(f"u must be an image (2 spatial axes) to be drawn, got spectrum of shape {spec.shape}")
@@ -601,14 +709,24 @@ def plot_gaussian_ellipse(m, S, ax=None, radius=1.0, color=SOURCE_COLOR, fill=Tr
 
     from .gaussian import sqrtm
 
-    m = as_float_array(m, "m")
-    S = as_float_array(S, "S")
+    from ._validate import check_psd
+
+    m = as_float_array(m, "m", ndim=(1, 2))
+    S = check_psd(as_float_array(S, "S", ndim=(2, 3)), "S")
     if m.ndim == 1:
         m = m[None]
     if S.ndim == 2:
         S = S[None]
-    if m.shape[-1] != 2 or S.shape[-2:] != (2, 2):
-        raise ValueError(f"m and S must be 2-D Gaussians (K, 2) and (K, 2, 2), got {m.shape} and {S.shape}")
+    if m.shape[-1] != 2:
+        raise ValueError(f"m must hold 2-D centres, shape (2,) or (K, 2), got {m.shape}")
+    if S.shape[-2:] != (2, 2):
+        raise ValueError(f"S must hold 2 x 2 covariances, shape (2, 2) or (K, 2, 2), got {S.shape}")
+    if m.shape[0] != S.shape[0] and 1 not in (m.shape[0], S.shape[0]):
+        raise ValueError(f"m and S must hold as many Gaussians, got {m.shape[0]} and {S.shape[0]}")
+    check_ax(ax)
+    radius, lw, alpha = _positive(radius, "radius"), check_real(lw, "lw", minimum=0.0), _opacity(alpha)
+    fill = check_bool(fill, "fill")
+    n_points = check_int(n_points, "n_points", minimum=3, maximum=MAX_ELEMENTS)
     m, S = np.broadcast_arrays(m[:, None, :], S)
     m = m[:, 0]
     a = np.linspace(0, 2 * np.pi, n_points)
@@ -647,9 +765,18 @@ def show_on_triangle(images, weights, ax=None, labels=None, image_size=0.2, titl
     -------
     ax : matplotlib axes
     """
+    images = _images(images)
     w = as_float_array(weights, "weights", ndim=2)
     if w.shape != (len(images), 3):
         raise ValueError(f"weights must have shape ({len(images)}, 3), got {w.shape}")
+    if np.any(w < 0) or not np.allclose(w.sum(axis=1), 1.0, rtol=0, atol=1e-8):
+        raise ValueError("weights must be barycentric: each row non-negative and summing to 1")
+    if labels is not None:
+        labels = check_sequence(labels, "labels")
+        if len(labels) != 3:
+            raise ValueError(f"labels must name the 3 corners, got {len(labels)}")
+    image_size = check_real(image_size, "image_size", minimum=0.0, strict=True, maximum=1.0)
+    check_ax(ax)
     ax = _new_axes(ax, figsize=(7.0, 6.4))
     corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
     pos = w @ corners

@@ -13,6 +13,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
+from seeds import make_rng
+
 from ottools import plotting  # noqa: E402
 
 
@@ -39,7 +41,7 @@ def test_use_style_applies_its_settings():
 
 
 def test_points_area_is_proportional_to_mass():
-    rng = np.random.default_rng(1)
+    rng = make_rng(1)
     X = rng.normal(size=(7, 2))
     a = rng.random(7)
     a /= a.sum()
@@ -51,7 +53,7 @@ def test_points_area_is_proportional_to_mass():
 
 
 def test_color_cloud_points_have_their_own_colour():
-    rng = np.random.default_rng(2)
+    rng = make_rng(2)
     X = rng.random((50, 3))
     ax = plotting.plot_color_cloud(X, n_max=1000)
     assert ax.name == "3d"
@@ -65,7 +67,7 @@ def test_color_cloud_points_have_their_own_colour():
 
 
 def test_color_cloud_subsamples_an_image():
-    img = np.random.default_rng(3).random((40, 50, 3))
+    img = make_rng(3).random((40, 50, 3))
     ax = plotting.plot_color_cloud(img, n_max=300, rng=0)
     ax.figure.canvas.draw()
     assert len(ax.collections[0].get_facecolors()) == 300
@@ -118,7 +120,7 @@ def test_show_images_grid_and_fixed_grey_range():
         (lambda: plotting.plot_coupling(-np.ones((2, 2))), "non-negative"),
         (lambda: plotting.plot_plan(np.zeros((2, 2)), np.zeros((3, 2)), np.ones((3, 2))), "shape"),
         (lambda: plotting.plot_plan(np.zeros((2, 2)), np.zeros((2, 2)), np.array([0, 5])), "index"),
-        (lambda: plotting.show_images([]), "at least one"),
+        (lambda: plotting.show_images([]), "at least 1"),
         (lambda: plotting.show_images([np.zeros((2, 2))], titles=["a", "b"]), "one entry per image"),
     ],
 )
