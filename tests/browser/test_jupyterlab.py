@@ -140,7 +140,8 @@ _ERRORS = """() => {
   return errs;
 }"""
 
-_WIDGET_IMAGES = """() => Array.from(document.querySelectorAll('.jp-Notebook .widget-output img, .jp-Notebook .jupyter-widgets-output-area img'))
+# ottools.widgets draws each figure as an ipywidgets Image (img.widget-image, a new blob URL per frame)
+_WIDGET_IMAGES = """() => Array.from(document.querySelectorAll('.jp-Notebook img.widget-image, .jp-Notebook .widget-output img, .jp-Notebook .jupyter-widgets-output-area img'))
                       .map(im => im.getAttribute('src') || '')"""
 
 
