@@ -30,7 +30,7 @@ import numbers
 
 import numpy as np
 
-from ottools import discrete, sliced
+from ottools import _onedim, discrete, sliced
 from ottools._validate import (
     check_image,
     check_points,
@@ -152,20 +152,15 @@ def quantile_barycenter_1d(measures, weights=None):
             x = check_points(mu, f"measures[{i}]", d=1)[:, 0]
             a = np.full(x.size, 1.0 / x.size)
         order = np.argsort(x, kind="stable")
-        cw = np.cumsum(a[order])
-        cw[-1] = 1.0
         xs.append(x[order])
-        cws.append(cw)
-    # Merged grid of the jumps of all quantile functions; intervals of zero length are dropped.
-    grid = np.unique(np.concatenate(cws))
-    lengths = np.diff(grid, prepend=0.0)
-    keep = lengths > 0
-    grid, lengths = grid[keep], lengths[keep]
-    mids = grid - 0.5 * lengths
-    z = np.zeros(grid.size)
-    for lam_i, x, cw in zip(lam, xs, cws):  # loop over the L measures only
-        z += lam_i * x[np.minimum(np.searchsorted(cw, mids), x.size - 1)]
-    return z, lengths
+        cws.append(_onedim.cumulative_weights(a[order])[None, :])
+    # The merged grid of the jumps of all quantile functions; pieces of zero length are dropped.
+    lengths, idx = _onedim.merged_pieces(cws)
+    keep = lengths[0] > 0
+    z = np.zeros(int(keep.sum()))
+    for lam_i, x, i in zip(lam, xs, idx):  # loop over the L measures only
+        z += lam_i * x[i[0, keep]]
+    return z, lengths[0, keep]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -216,13 +211,13 @@ def _resampler(n, m):
 
     The quantile function of ``m`` uniform atoms, averaged over the quantile interval
     ``((j - 1)/n, j/n]`` of the ``j``-th of ``n`` atoms, is where the 1-D optimal (barycentric) map
-    sends that atom; the merged grid comes from :func:`ottools.sliced._uniform_pieces`.
+    sends that atom; the merged grid comes from :func:`ottools._onedim.uniform_pieces`.
     """
     if n == m:
         return lambda s: s
-    ix, iy, lengths = sliced._uniform_pieces(n, m)
-    starts = np.flatnonzero(np.diff(ix, prepend=-1))
-    return lambda s: np.add.reduceat(s[:, iy] * lengths, starts, axis=1) * n
+    ix, iy, lengths = _onedim.uniform_pieces(n, m)
+    mass = np.full(n, 1.0 / n)
+    return lambda s: _onedim.atom_means(s[:, iy], ix, lengths, mass)
 
 
 def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions=None, rng=None,

@@ -27,6 +27,7 @@ import numbers
 import numpy as np
 from scipy import optimize, sparse
 
+from ottools import _onedim
 from ottools._validate import (
     as_float_array,
     check_dense_size,
@@ -375,18 +376,10 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
         cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** p)
         return float(cost ** (1.0 / p))
     ix, iy = np.argsort(x), np.argsort(y)  # the order among equal positions does not matter
-    xs, ys = x[ix], y[iy]
-    cx, cy = np.minimum(np.cumsum(a[ix]), 1.0), np.minimum(np.cumsum(b[iy]), 1.0)
-    cx[-1] = cy[-1] = 1.0  # both measures have exactly unit mass, the jumps are non-decreasing
-    t = np.concatenate([cx, cy])
-    order = np.argsort(t, kind="stable")  # merges two sorted runs in linear time
-    t = t[order]
-    dt = np.diff(t, prepend=0.0)
-    from_x = order < N
-    # On (t_{k-1}, t_k] the quantile index of x is the number of jumps of F_x strictly before k.
-    qx = np.minimum(np.cumsum(from_x) - from_x, N - 1)
-    qy = np.minimum(np.cumsum(~from_x) - ~from_x, M - 1)
-    cost = np.dot(dt, np.abs(xs[qx] - ys[qy]) ** p)
+    cx = _onedim.cumulative_weights(a[ix])[None, :]
+    cy = _onedim.cumulative_weights(b[iy])[None, :]
+    lengths, (qx, qy) = _onedim.merged_pieces([cx, cy])
+    cost = np.dot(lengths[0], np.abs(x[ix][qx[0]] - y[iy][qy[0]]) ** p)
     return float(max(cost, 0.0) ** (1.0 / p))
 
 

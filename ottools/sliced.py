@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ottools import _onedim
 from ottools._validate import (
     as_float_array,
     check_points,
@@ -238,50 +239,10 @@ def _sort_rows(p, argsort=False):
     return np.concatenate(list(parts), axis=0)
 
 
-def _uniform_pieces(n, m):
-    """Quantile matching of the uniform measures on ``n`` and ``m`` sorted atoms.
-
-    Returns ``(ix, iy, lengths)``: on the ``l``-th interval of the merged grid of cumulative weights
-    ``{i/n} U {j/m}`` (length ``lengths[l]``) the quantile functions equal the sorted atoms ``ix[l]``
-    of the first measure and ``iy[l]`` of the second. Exact integer arithmetic on the grid ``1/(nm)``.
-    """
-    cx = np.arange(1, n + 1, dtype=np.int64) * m
-    cy = np.arange(1, m + 1, dtype=np.int64) * n
-    t = np.union1d(cx, cy)
-    lengths = np.diff(t, prepend=0) / (n * m)
-    ix = np.searchsorted(cx, t, side="left")
-    iy = np.searchsorted(cy, t, side="left")
-    return ix, iy, lengths
-
-
-def _weighted_pieces(cwx, cwy):
-    """Row-wise quantile matching from cumulative weights ``cwx`` (K, N) and ``cwy`` (K, M).
-
-    Returns ``(ix, iy, lengths)`` of shape (K, N + M): on each interval of the merged grid, the
-    indices of the sorted atoms that the two quantile functions take, and the interval length.
-    """
-    k, n = cwx.shape
-    m = cwy.shape[1]
-    cwx = cwx.copy()
-    cwy = cwy.copy()
-    cwx[:, -1] = 1.0
-    cwy[:, -1] = 1.0
-    t = np.sort(np.concatenate([cwx, cwy], axis=1), axis=1)
-    lengths = np.diff(t, axis=1, prepend=0.0)
-    mids = t - 0.5 * lengths
-    # One searchsorted for all rows: shift row r by 2r so that the rows do not interleave.
-    off = 2.0 * np.arange(k)[:, None]
-    ix = np.searchsorted((cwx + off).ravel(), (mids + off).ravel()).reshape(k, -1)
-    iy = np.searchsorted((cwy + off).ravel(), (mids + off).ravel()).reshape(k, -1)
-    ix = np.clip(ix - n * np.arange(k)[:, None], 0, n - 1)
-    iy = np.clip(iy - m * np.arange(k)[:, None], 0, m - 1)
-    return ix, iy, lengths
-
-
 def _sort_with_weights(p, w):
     """Sort each row of ``p`` (K, N); return sorted values, order and cumulative weights."""
     order = _sort_rows(p, argsort=True)
-    return np.take_along_axis(p, order, axis=1), order, np.cumsum(w[order], axis=1)
+    return np.take_along_axis(p, order, axis=1), order, _onedim.cumulative_weights(w[order])
 
 
 def _projected_costs(px, py, a=None, b=None):
@@ -293,14 +254,14 @@ def _projected_costs(px, py, a=None, b=None):
         if n == m:
             diff = sx - sy
             return np.einsum("kn,kn->k", diff, diff, dtype=np.float64) / n
-        ix, iy, lengths = _uniform_pieces(n, m)
+        ix, iy, lengths = _onedim.uniform_pieces(n, m)
         diff = sx[:, ix] - sy[:, iy]
         return (diff.astype(np.float64) ** 2) @ lengths
     a = np.full(n, 1.0 / n) if a is None else a
     b = np.full(m, 1.0 / m) if b is None else b
     sx, _, cwx = _sort_with_weights(px, a)
     sy, _, cwy = _sort_with_weights(py, b)
-    ix, iy, lengths = _weighted_pieces(cwx, cwy)
+    lengths, (ix, iy) = _onedim.merged_pieces([cwx, cwy])
     diff = np.take_along_axis(sx, ix, axis=1) - np.take_along_axis(sy, iy, axis=1)
     return np.sum(lengths * diff.astype(np.float64) ** 2, axis=1)
 
@@ -322,22 +283,16 @@ def _projected_targets(px, py, a=None, b=None):
         if n == m:
             targets[rows, order] = sy
         else:
-            ix, iy, lengths = _uniform_pieces(n, m)
-            starts = np.flatnonzero(np.diff(ix, prepend=-1))
-            targets[rows, order] = np.add.reduceat(sy[:, iy] * lengths, starts, axis=1) * n
+            ix, iy, lengths = _onedim.uniform_pieces(n, m)
+            targets[rows, order] = _onedim.atom_means(sy[:, iy], ix, lengths, np.full(n, 1.0 / n))
         return targets, np.full(n, 1.0 / n)
     a = np.full(n, 1.0 / n) if a is None else a
     b = np.full(m, 1.0 / m) if b is None else b
-    _, order, cwx = _sort_with_weights(px, a)
+    sx, order, cwx = _sort_with_weights(px, a)
     sy, _, cwy = _sort_with_weights(py, b)
-    ix, iy, lengths = _weighted_pieces(cwx, cwy)
-    flat = (ix + n * rows).ravel()
-    sums = np.bincount(flat, weights=(lengths * np.take_along_axis(sy, iy, axis=1)).ravel(),
-                       minlength=k * n).reshape(k, n)
-    a_sorted = a[order]
-    sorted_targets = np.take_along_axis(px, order, axis=1).copy()
-    pos = a_sorted > 0  # an atom without mass stays where it is
-    sorted_targets[pos] = sums[pos] / a_sorted[pos]
+    lengths, (ix, iy) = _onedim.merged_pieces([cwx, cwy])
+    means = _onedim.atom_means(np.take_along_axis(sy, iy, axis=1), ix, lengths, a[order])
+    sorted_targets = np.where(np.isnan(means), sx, means)  # an atom without mass stays where it is
     targets = np.empty_like(px)
     targets[rows, order] = sorted_targets
     return targets, a

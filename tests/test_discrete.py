@@ -13,6 +13,7 @@ from scipy.optimize import linear_sum_assignment, linprog
 
 from ottools import discrete
 from ottools._validate import MAX_DENSE_BYTES
+from seeds import make_rng
 
 RTOL = 1e-9
 
@@ -468,3 +469,32 @@ def test_canonical_order_identifies_clouds_up_to_permutation():
     Z = X.copy()
     Z[0, 0] += 1.0
     assert not np.array_equal(discrete.canonical_order(X), discrete.canonical_order(Z))
+
+
+# --------------------------------------------------------------------------- the 1-D kernel
+
+
+@pytest.mark.parametrize("sizes", [(1, 1), (6, 6), (7, 11), (30, 4)])
+def test_onedim_kernel_is_the_monotone_plan_of_pot(sizes):
+    """The one 1-D kernel (ottools._onedim) builds POT's monotone plan, and its marginals."""
+    from ottools import _onedim
+
+    rng = make_rng(sum(sizes))
+    N, M = sizes
+    x, y = rng.normal(size=N), rng.normal(size=M)
+    a, b = random_simplex(rng, N), random_simplex(rng, M)
+    ix, iy = np.argsort(x), np.argsort(y)
+    cws = [_onedim.cumulative_weights(a[ix])[None], _onedim.cumulative_weights(b[iy])[None]]
+    lengths, (qx, qy) = _onedim.merged_pieces(cws)
+    P = np.zeros((N, M))
+    np.add.at(P, (ix[qx[0]], iy[qy[0]]), lengths[0])
+    # Distinct positions (continuous draws) and a strictly convex cost: the optimal plan is unique,
+    # so both exact constructions agree to round-off on sums of at most N + M weights.
+    np.testing.assert_allclose(P, ot.emd_1d(x, y, a, b), atol=1e-12)
+    np.testing.assert_allclose(P.sum(1), a, atol=1e-12)
+    np.testing.assert_allclose(P.sum(0), b, atol=1e-12)
+    # uniform weights: the exact integer grid gives the same plan
+    ux, uy, ul = _onedim.uniform_pieces(N, M)
+    Pu = np.zeros((N, M))
+    np.add.at(Pu, (ix[ux], iy[uy]), ul)
+    np.testing.assert_allclose(Pu, ot.emd_1d(x, y), atol=1e-12)
