@@ -1,12 +1,13 @@
-"""Optimal transport between Gaussian measures (the Bures-Wasserstein geometry).
+r"""Optimal transport between Gaussian measures (the Bures-Wasserstein geometry).
 
 Taught in ``tours/10_gaussian_transport.ipynb`` (slides 30-31 and 33-34 of the talk); the batched
-matrix functions also serve the per-frequency computations of ``ottools.textures``.
+matrix functions, the Bures distance and the barycenter fixed point are also the per-frequency
+kernels of :mod:`ottools.texture_mixing`.
 
-Conventions (MATH.md section 0 and 6): ``mu_i = N(m_i, S_i)`` on ``R^d``;
-``bures_wasserstein_distance`` returns ``W2`` itself, never its square; covariances are symmetric
-positive semi-definite (or complex Hermitian PSD for the per-frequency texture covariances, where
-every transpose is a conjugate transpose).
+Conventions: ``mu_i = N(m_i, S_i)`` on ``R^d``; ``bures_wasserstein_distance`` returns ``W2``
+itself, never its square; covariances are symmetric positive semi-definite (or complex Hermitian
+PSD for the per-frequency texture covariances, where every transpose ``A^*`` is a conjugate
+transpose); barycentric weights ``lambda_i`` lie on the simplex.
 
 Contents
 --------
@@ -18,6 +19,12 @@ Covariance level (batched, real or complex Hermitian): :func:`bures_distance`, :
 
 Gaussian level (means and covariances): :func:`bures_wasserstein_distance`, :func:`ot_map`,
 :func:`geodesic`, :func:`ot_barycenter`, :func:`estimate`.
+
+Numerical rank: ``eigh`` is backward stable, so an eigenvalue below ``d * 8 eps`` times the largest
+absolute eigenvalue of its matrix (:data:`EIG_RTOL`) is indistinguishable from 0. Such eigenvalues
+are set to 0 before square roots (the square root of a rank-one matrix is then exact, not
+``sqrt(eps)``-accurate) and make a matrix singular for :func:`logm`, for the Rao barycenter and for
+the start of a barycenter iteration. Every rank decision is relative to the matrix's own scale.
 
 A word on the slides: slides 30-31 print the map as ``T(x) = S x + m1 - m0``; the correct map is
 ``T(x) = m1 + S (x - m0)`` (the printed one sends ``m0`` to ``S m0 + m1 - m0``); the geodesic of slide
@@ -32,7 +39,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_float_array, check_points, check_psd, check_simplex, check_weights
+from ._validate import (
+    as_float_array,
+    check_array_in_range,
+    check_bool,
+    check_hermitian,
+    check_max_iter,
+    check_option,
+    check_points,
+    check_simplex,
+    check_tol,
+    check_weights,
+)
 
 __all__ = [
     "sqrtm",
@@ -54,11 +72,116 @@ __all__ = [
     "BarycenterReport",
 ]
 
-#: Relative tolerance of the symmetry (Hermitian) and positivity checks of the matrix functions.
+#: Relative tolerance of the symmetry (Hermitian) and positivity checks of the inputs.
 HERM_TOL = 1e-10
 
 #: Default relative threshold under which an eigenvalue counts as zero in pseudo-inverses.
 RCOND = 1e-12
+
+#: Eigenvalues below ``EIG_RTOL * d`` times the largest absolute eigenvalue of their matrix are
+#: rounding noise of ``eigh`` (backward error a few ``eps`` times the norm): they count as 0.
+EIG_RTOL = 8 * np.finfo(np.float64).eps
+
+#: Relative accuracy of the check ``A S0 A = S1`` of a computed Bures map.
+MAP_RTOL = 1e-6
+
+_BARYCENTER_METHODS = ("fixed_point", "alvarez_esteban")
+_MAP_FORMS = ("slide", "standard")
+
+
+# ----------------------------------------------------------------------------------------------
+# Kernels (no checks): every function of this module and of texture_mixing goes through these
+# ----------------------------------------------------------------------------------------------
+
+
+def _ct(A):
+    r"""Conjugate transpose of the last two axes (a plain transpose for real arrays)."""
+    A = np.swapaxes(A, -1, -2)
+    return A.conj() if np.iscomplexobj(A) else A
+
+
+def _herm(A):
+    r"""Hermitian part ``(A + A^*) / 2``."""
+    return 0.5 * (A + _ct(A))
+
+
+def _from_eig(w, V):
+    r"""``V diag(w) V^*`` for stacks of eigendecompositions."""
+    return (V * w[..., None, :]) @ _ct(V)
+
+
+def _rank_cut(w):
+    r"""Per matrix, the level under which an eigenvalue is rounding noise, shape ``(..., 1)``."""
+    return EIG_RTOL * w.shape[-1] * np.abs(w).max(axis=-1, keepdims=True)
+
+
+def _clip(w):
+    r"""Eigenvalues with the rounding noise around 0 (and below) set to 0."""
+    return np.where(w > _rank_cut(w), w, 0.0)
+
+
+def _singular(w):
+    r"""Per matrix of a stack of ascending eigenvalues: is it numerically singular?"""
+    return w[..., 0] <= _rank_cut(w)[..., 0]
+
+
+def _sqrt_eig(w, V):
+    return _from_eig(np.sqrt(_clip(w)), V)
+
+
+def _sqrtm(S):
+    r"""The PSD square root of (stacks of) Hermitian PSD matrices: the one kernel of the package."""
+    return _sqrt_eig(*np.linalg.eigh(S))
+
+
+def _pinv_values(w, rcond, power):
+    r"""``w ** -power`` where ``w`` exceeds ``rcond`` times the largest ``|w|``, 0 elsewhere."""
+    cut = rcond * np.abs(w).max(axis=-1, keepdims=True)
+    keep = w > np.maximum(cut, np.finfo(np.float64).tiny)
+    return np.where(keep, np.where(keep, w, 1.0) ** (-power), 0.0)
+
+
+def _inv_sqrt_eig(w, V, rcond=RCOND):
+    return _from_eig(_pinv_values(w, rcond, 0.5), V)
+
+
+def _inv_sqrtm(S, rcond=RCOND):
+    return _inv_sqrt_eig(*np.linalg.eigh(S), rcond)
+
+
+def _cross_trace_eig(w0, V0, S1):
+    r"""``tr (S0^{1/2} S1 S0^{1/2})^{1/2} = sum_k sqrt(lambda_k(S0 S1))`` from ``eigh(S0)``, batched."""
+    R0 = _sqrt_eig(w0, V0)
+    w = np.linalg.eigvalsh(_herm(R0 @ S1 @ R0))
+    return np.sqrt(_clip(w)).sum(axis=-1)
+
+
+def _bures2(S0, S1, eig0=None):
+    r"""Squared Bures distance ``tr(S0 + S1 - 2 (S0^{1/2} S1 S0^{1/2})^{1/2})``, clipped at 0, batched.
+
+    The one Bures kernel (also the per-frequency distance of the texture models); ``eig0`` is
+    ``eigh(S0)`` when the caller already has it.
+    """
+    w0, V0 = np.linalg.eigh(S0) if eig0 is None else eig0
+    tr = np.real(np.trace(S0, axis1=-2, axis2=-1) + np.trace(S1, axis1=-2, axis2=-1))
+    return np.maximum(tr - 2.0 * _cross_trace_eig(w0, V0, S1), 0.0)
+
+
+def _bures_map(S0, S1, rcond=RCOND):
+    r"""``S1^{1/2} (S1^{1/2} S0 S1^{1/2})^{+1/2} S1^{1/2}`` (slide 30), batched."""
+    R1 = _sqrtm(S1)
+    return _herm(R1 @ _inv_sqrt_eig(*np.linalg.eigh(_herm(R1 @ S0 @ R1)), rcond) @ R1)
+
+
+def _map_fails(A, S0, S1):
+    r"""Per problem: does ``A S0 A`` miss ``S1`` by more than :data:`MAP_RTOL` of the scale?"""
+    err = np.abs(A @ S0 @ A - S1).max(axis=(-2, -1))
+    scale = np.maximum(np.abs(S1).max(axis=(-2, -1)), np.abs(S0).max(axis=(-2, -1)))
+    return err > MAP_RTOL * np.maximum(scale, np.finfo(np.float64).tiny)
+
+
+def _fro(A):
+    return np.sqrt(np.sum(np.abs(A) ** 2, axis=(-2, -1)))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -66,81 +189,8 @@ RCOND = 1e-12
 # ----------------------------------------------------------------------------------------------
 
 
-def _ct(A):
-    """Conjugate transpose of the last two axes (a plain transpose for real arrays)."""
-    A = np.swapaxes(A, -1, -2)
-    return A.conj() if np.iscomplexobj(A) else A
-
-
-def _herm(A):
-    """Hermitian part ``(A + A^*) / 2``."""
-    return 0.5 * (A + _ct(A))
-
-
-def _from_eig(w, V):
-    """``V diag(w) V^*`` for stacks of eigen-decompositions."""
-    return (V * w[..., None, :]) @ _ct(V)
-
-
-def _as_hermitian(S, name):
-    """A finite (stack of) square Hermitian matrix, real or complex, without eigen-decomposition."""
-    arr = np.asarray(S)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
-        raise ValueError(f"{name} must be a square matrix (..., d, d), got shape {arr.shape}")
-    arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if arr.size:
-        scale = np.abs(arr).max(axis=(-2, -1))
-        asym = np.abs(arr - _ct(arr)).max(axis=(-2, -1))
-        bad = asym > HERM_TOL * scale
-        if np.any(bad):
-            worst = float((asym / np.where(scale > 0, scale, 1.0)).max())
-            raise ValueError(
-                f"{name} must be symmetric (Hermitian), got relative max |S - S^*| = {worst:.3g}"
-            )
-    return _herm(arr)
-
-
-def _eigh_psd(S, name, *, check=True):
-    """Eigen-decomposition of a (stack of) Hermitian PSD matrix, eigenvalues clipped at 0.
-
-    The smallest eigenvalue of each matrix must be at least ``-HERM_TOL`` times its largest
-    absolute eigenvalue (rounding errors), otherwise a ``ValueError`` is raised.
-    """
-    w, V = np.linalg.eigh(S)
-    if check and w.size:
-        hi = np.abs(w).max(axis=-1)
-        lo = w[..., 0]
-        if np.any(lo < -HERM_TOL * hi):
-            worst = float((lo / np.where(hi > 0, hi, 1.0)).min())
-            raise ValueError(
-                f"{name} must be positive semi-definite, got a relative smallest eigenvalue {worst:.3g}"
-            )
-    return np.maximum(w, 0.0), V
-
-
-def _sqrtm(S):
-    w, V = np.linalg.eigh(S)
-    return _from_eig(np.sqrt(np.maximum(w, 0.0)), V)
-
-
-def _inv_sqrtm(S, rcond=RCOND):
-    w, V = np.linalg.eigh(S)
-    return _from_eig(_pinv_values(w, rcond, 0.5), V)
-
-
-def _pinv_values(w, rcond, power):
-    """``w ** -power`` where ``w`` exceeds ``rcond`` times the largest ``|w|``, 0 elsewhere."""
-    cut = rcond * np.abs(w).max(axis=-1, keepdims=True)
-    keep = w > np.maximum(cut, np.finfo(np.float64).tiny)
-    return np.where(keep, np.where(keep, w, 1.0) ** (-power), 0.0)
-
-
 def sqrtm(S):
-    """Square root of symmetric (Hermitian) positive semi-definite matrices, batched.
+    r"""Square root of symmetric (Hermitian) positive semi-definite matrices, batched.
 
     Parameters
     ----------
@@ -154,12 +204,11 @@ def sqrtm(S):
 
     Notes
     -----
-    One ``eigh`` per matrix, ``S = V diag(w) V^*``, ``R = V diag(sqrt(max(w, 0))) V^*``: the
-    eigenvalues are clipped at 0 so that rounding errors on singular matrices do not give NaN.
-    The square root of a rank-deficient matrix is accurate only to about ``sqrt(eps) ~ 1e-8``
-    (an eigenvalue ``1e-16`` of rounding noise becomes ``1e-8``).
-    Unlike ``scipy.linalg.sqrtm`` (Schur method, one matrix at a time) it is batched over leading
-    axes and never returns complex noise for real input.
+    One ``eigh`` per matrix, ``S = V diag(w) V^*``, ``R = V diag(sqrt(w)) V^*``, where the
+    eigenvalues below the rounding level :data:`EIG_RTOL` ``* d * max |w|`` are set to 0 (so a
+    singular matrix has an exactly singular root, instead of rounding noise ``1e-16`` turned into
+    ``1e-8``). Unlike ``scipy.linalg.sqrtm`` (Schur method, one matrix at a time) it is batched
+    over leading axes and never returns complex noise for real input.
 
     Examples
     --------
@@ -167,17 +216,17 @@ def sqrtm(S):
     array([[2., 0.],
            [0., 3.]])
     """
-    w, V = _eigh_psd(_as_hermitian(S, "S"), "S")
-    return _from_eig(np.sqrt(w), V)
+    S, (w, V) = check_hermitian(S, "S", rtol=HERM_TOL, return_eig=True)
+    return _sqrt_eig(w, V)
 
 
-def inv_sqrtm(S, rcond=RCOND):
-    """Pseudo-inverse square root ``(S^+)^{1/2}`` of Hermitian PSD matrices, batched.
+def inv_sqrtm(S, *, rcond=RCOND):
+    r"""Pseudo-inverse square root ``(S^+)^{1/2}`` of Hermitian PSD matrices, batched.
 
     Parameters
     ----------
     S : ndarray of shape (..., d, d)
-    rcond : float
+    rcond : float in (0, 1], keyword-only
         Eigenvalues at most ``rcond`` times the largest one (per matrix) count as zero.
 
     Returns
@@ -191,17 +240,18 @@ def inv_sqrtm(S, rcond=RCOND):
     array([[0.5, 0. ],
            [0. , 0. ]])
     """
-    w, V = _eigh_psd(_as_hermitian(S, "S"), "S")
-    return _from_eig(_pinv_values(w, rcond, 0.5), V)
+    rcond = check_tol(rcond, "rcond")
+    S, (w, V) = check_hermitian(S, "S", rtol=HERM_TOL, return_eig=True)
+    return _inv_sqrt_eig(w, V, rcond)
 
 
-def pinv(S, rcond=RCOND):
-    """Moore-Penrose pseudo-inverse of Hermitian PSD matrices, batched (the "+" of slide 30).
+def pinv(S, *, rcond=RCOND):
+    r"""Moore-Penrose pseudo-inverse of Hermitian PSD matrices, batched (the "+" of slide 30).
 
     Parameters
     ----------
     S : ndarray of shape (..., d, d)
-    rcond : float
+    rcond : float in (0, 1], keyword-only
         Eigenvalues at most ``rcond`` times the largest one (per matrix) count as zero.
 
     Returns
@@ -214,12 +264,13 @@ def pinv(S, rcond=RCOND):
     array([[0.25, 0.25],
            [0.25, 0.25]])
     """
-    w, V = _eigh_psd(_as_hermitian(S, "S"), "S")
+    rcond = check_tol(rcond, "rcond")
+    S, (w, V) = check_hermitian(S, "S", rtol=HERM_TOL, return_eig=True)
     return _from_eig(_pinv_values(w, rcond, 1.0), V)
 
 
 def logm(S):
-    """Logarithm of Hermitian positive *definite* matrices, batched.
+    r"""Logarithm of Hermitian positive *definite* matrices, batched.
 
     Parameters
     ----------
@@ -231,20 +282,29 @@ def logm(S):
     ndarray of shape (..., d, d)
         Hermitian, ``expm(logm(S)) = S``.
 
+    Notes
+    -----
+    A matrix is singular when its smallest eigenvalue is at most :data:`EIG_RTOL` ``* d`` times its
+    largest: a relative test, so the answer for a rank-one matrix does not depend on the sign of
+    its rounding noise.
+
     Examples
     --------
     >>> logm(np.diag([1.0, np.e]))
     array([[0., 0.],
            [0., 1.]])
     """
-    w, V = _eigh_psd(_as_hermitian(S, "S"), "S")
-    if w.size and np.any(w[..., 0] <= 0):
-        raise ValueError("S must be positive definite to have a logarithm, got a singular matrix")
+    S, (w, V) = check_hermitian(S, "S", rtol=HERM_TOL, return_eig=True)
+    if w.size and np.any(_singular(w)):
+        raise ValueError(
+            "S must be positive definite to have a logarithm, got a singular matrix (smallest "
+            "eigenvalue at the rounding level of the largest)"
+        )
     return _from_eig(np.log(w), V)
 
 
 def expm(S):
-    """Exponential of Hermitian matrices (any sign), batched.
+    r"""Exponential of Hermitian matrices (any sign), batched.
 
     Parameters
     ----------
@@ -261,48 +321,10 @@ def expm(S):
     array([[1., 0.],
            [0., 1.]])
     """
-    w, V = np.linalg.eigh(_as_hermitian(S, "S"))
+    S, (w, V) = check_hermitian(S, "S", rtol=HERM_TOL, psd=False, return_eig=True)
+    if w.size and w.max() > np.log(np.finfo(np.float64).max):
+        raise ValueError(f"S has an eigenvalue {w.max():.3g}: its exponential overflows float64")
     return _from_eig(np.exp(w), V)
-
-
-# ----------------------------------------------------------------------------------------------
-# Input checks of covariances and means
-# ----------------------------------------------------------------------------------------------
-
-
-def _check_cov(S, name):
-    """A (stack of) covariance matrix: real symmetric PSD, or complex Hermitian PSD."""
-    if np.iscomplexobj(np.asarray(S)):
-        arr = _as_hermitian(S, name)
-        _eigh_psd(arr, name)
-        return arr
-    arr = check_psd(S, name, tol=HERM_TOL)
-    # check_psd measures the eigenvalues against max(1, ...): also reject small indefinite matrices
-    _eigh_psd(arr, name)
-    return arr
-
-
-def _check_pair(S0, S1):
-    S0 = _check_cov(S0, "S0")
-    S1 = _check_cov(S1, "S1")
-    if S0.shape[-1] != S1.shape[-1]:
-        raise ValueError(
-            f"S0 and S1 must have the same dimension d, got shapes {S0.shape} and {S1.shape}"
-        )
-    try:
-        np.broadcast_shapes(S0.shape, S1.shape)
-    except ValueError:
-        raise ValueError(
-            f"S0 and S1 have incompatible batch shapes {S0.shape} and {S1.shape}"
-        ) from None
-    return S0, S1
-
-
-def _check_mean(m, name, d):
-    m = as_float_array(m, name)
-    if m.ndim < 1 or m.shape[-1] != d:
-        raise ValueError(f"{name} must have shape (..., {d}) to match its covariance, got {m.shape}")
-    return m
 
 
 # ----------------------------------------------------------------------------------------------
@@ -310,20 +332,24 @@ def _check_mean(m, name, d):
 # ----------------------------------------------------------------------------------------------
 
 
-def _cross_trace(S0, S1):
-    """``tr (S0^{1/2} S1 S0^{1/2})^{1/2} = sum_k sqrt(lambda_k(S0 S1))``, batched."""
-    R0 = _sqrtm(S0)
-    w = np.linalg.eigvalsh(_herm(R0 @ S1 @ R0))
-    return np.sqrt(np.maximum(w, 0.0)).sum(axis=-1)
-
-
-def _bures2(S0, S1):
-    tr = np.real(np.trace(S0, axis1=-2, axis2=-1) + np.trace(S1, axis1=-2, axis2=-1))
-    return np.maximum(tr - 2.0 * _cross_trace(S0, S1), 0.0)
+def _covariance_pair(S0, S1, *, eig0=False):
+    r"""Both covariances checked (one eigendecomposition each), with ``eigh(S0)`` if ``eig0``."""
+    if eig0:
+        S0, e0 = check_hermitian(S0, "S0", rtol=HERM_TOL, return_eig=True)
+    else:
+        S0, e0 = check_hermitian(S0, "S0", rtol=HERM_TOL), None
+    S1 = check_hermitian(S1, "S1", rtol=HERM_TOL)
+    if S0.shape[-1] != S1.shape[-1]:
+        raise ValueError(f"S0 and S1 must have the same dimension d, got shapes {S0.shape} and {S1.shape}")
+    try:
+        np.broadcast_shapes(S0.shape, S1.shape)
+    except ValueError:
+        raise ValueError(f"S0 and S1 have incompatible batch shapes {S0.shape} and {S1.shape}") from None
+    return S0, S1, e0
 
 
 def bures_distance(S0, S1):
-    """Bures distance between covariances, the ``W2`` between ``N(0, S0)`` and ``N(0, S1)``.
+    r"""Bures distance between covariances, the ``W2`` between ``N(0, S0)`` and ``N(0, S1)``.
 
     Parameters
     ----------
@@ -338,7 +364,8 @@ def bures_distance(S0, S1):
     Notes
     -----
     ``B(S0, S1)^2 = tr(S0 + S1 - 2 (S0^{1/2} S1 S0^{1/2})^{1/2})``, clipped at 0 before the
-    square root (rounding can give ``-1e-13``).
+    square root (rounding can give ``-1e-13``). One eigendecomposition of ``S0`` serves both its
+    check and its square root.
 
     References
     ----------
@@ -350,33 +377,31 @@ def bures_distance(S0, S1):
     >>> float(bures_distance(np.eye(2), 4 * np.eye(2)))  # commuting: ||sqrt(S0) - sqrt(S1)||_F
     1.4142135623730951
     """
-    S0, S1 = _check_pair(S0, S1)
-    out = np.sqrt(_bures2(S0, S1))
+    S0, S1, e0 = _covariance_pair(S0, S1, eig0=True)
+    if S0.shape != np.broadcast_shapes(S0.shape, S1.shape):
+        e0 = None  # S0 broadcast against a larger batch: decompose the broadcast stack
+        S0 = np.broadcast_to(S0, np.broadcast_shapes(S0.shape, S1.shape))
+    out = np.sqrt(_bures2(S0, S1, e0))
     return float(out) if out.ndim == 0 else out
 
 
-def _bures_map(S0, S1, rcond=RCOND):
-    R1 = _sqrtm(S1)
-    return _herm(R1 @ _inv_sqrtm(_herm(R1 @ S0 @ R1), rcond) @ R1)
-
-
-def bures_map(S0, S1, rcond=RCOND, *, form="slide", check=True):
-    """Linear part ``S`` of the OT map between ``N(m0, S0)`` and ``N(m1, S1)``, batched.
+def bures_map(S0, S1, *, rcond=RCOND, form="slide", check=True):
+    r"""Linear part ``S`` of the OT map between ``N(m0, S0)`` and ``N(m1, S1)``, batched.
 
     Parameters
     ----------
     S0, S1 : ndarray of shape (..., d, d)
         Symmetric (or Hermitian) PSD matrices; leading axes broadcast.
-    rcond : float
+    rcond : float in (0, 1], keyword-only
         Relative threshold of the pseudo-inverses.
-    form : {"slide", "standard"}
+    form : {"slide", "standard"}, keyword-only
         ``"slide"``: ``S = S1^{1/2} (S1^{1/2} S0 S1^{1/2})^{+1/2} S1^{1/2}`` (slide 30, also valid
         for singular covariances under the conditions below); ``"standard"``:
         ``S = S0^{-1/2} (S0^{1/2} S1 S0^{1/2})^{1/2} S0^{-1/2}`` (Knott-Smith, needs ``S0``
         positive definite; pseudo-inverse otherwise, which is then not a transport map).
-    check : bool
-        Verify ``S S0 S = S1`` to a relative ``1e-6`` and raise ``ValueError`` if it fails (no
-        linear map pushes ``N(0, S0)`` to ``N(0, S1)``, e.g. when ``S0`` has a lower rank).
+    check : bool, keyword-only
+        Verify ``S S0 S = S1`` to a relative :data:`MAP_RTOL` and raise ``ValueError`` if it fails
+        (no linear map pushes ``N(0, S0)`` to ``N(0, S1)``, e.g. when ``S0`` has a lower rank).
 
     Returns
     -------
@@ -388,7 +413,7 @@ def bures_map(S0, S1, rcond=RCOND, *, form="slide", check=True):
     ``S`` is the unique symmetric PSD solution of ``S S0 S = S1`` when ``S0`` is positive definite.
     The slide's pseudo-inverse ``(S1^{1/2} S0 S1^{1/2})^{+1/2}`` is computed by thresholding the
     eigenvalues of ``S1^{1/2} S0 S1^{1/2}`` before the square root, which is far more accurate
-    than the pseudo-inverse of a square root (whose zero eigenvalues are ``1e-8``, not 0).
+    than the pseudo-inverse of a square root.
     For singular ``S0``, Xia et al. (2014) show that the slide's form gives the geodesic when
     ``ker S0 & (ker S1)^perp = {0}`` and ``ker S1 & (ker S0)^perp = {0}``.
 
@@ -404,35 +429,37 @@ def bures_map(S0, S1, rcond=RCOND, *, form="slide", check=True):
     array([[2., 0.],
            [0., 3.]])
     """
-    S0, S1 = _check_pair(S0, S1)
+    rcond = check_tol(rcond, "rcond")
+    form = check_option(form, "form", _MAP_FORMS)
+    check = check_bool(check, "check")
+    S0, S1, _ = _covariance_pair(S0, S1)
+    return _bures_map_checked(S0, S1, rcond, form, check)
+
+
+def _bures_map_checked(S0, S1, rcond, form, check):
     if form == "slide":
         A = _bures_map(S0, S1, rcond)
-    elif form == "standard":
+    else:
         Q = _inv_sqrtm(S0, rcond)
         R0 = _sqrtm(S0)
         A = _herm(Q @ _sqrtm(_herm(R0 @ S1 @ R0)) @ Q)
-    else:
-        raise ValueError(f'form must be "slide" or "standard", got {form!r}')
-    if check:
-        err = np.abs(A @ S0 @ A - S1).max(axis=(-2, -1))
-        scale = np.maximum(np.abs(S1).max(axis=(-2, -1)), np.abs(S0).max(axis=(-2, -1)))
-        if np.any(err > 1e-6 * np.maximum(scale, np.finfo(np.float64).tiny)):
-            raise ValueError(
-                "no linear map A with A S0 A = S1 was found (S0 singular where S1 is not, or the "
-                "kernel conditions of Xia et al. 2014 fail); swap the two measures or pass check=False"
-            )
+    if check and np.any(_map_fails(A, S0, S1)):
+        raise ValueError(
+            "no linear map A with A S0 A = S1 was found (S0 singular where S1 is not, or the "
+            "kernel conditions of Xia et al. 2014 fail); swap the two measures or pass check=False"
+        )
     return A
 
 
-def bures_geodesic(S0, S1, t, rcond=RCOND):
-    """Covariance ``S_t`` of the OT geodesic between ``N(., S0)`` and ``N(., S1)`` (slide 31).
+def bures_geodesic(S0, S1, t, *, rcond=RCOND):
+    r"""Covariance ``S_t`` of the OT geodesic between ``N(., S0)`` and ``N(., S1)`` (slide 31).
 
     Parameters
     ----------
     S0, S1 : ndarray of shape (..., d, d)
     t : float or ndarray in [0, 1]
         Time; an array broadcasts against the leading axes of ``S0, S1``.
-    rcond : float
+    rcond : float in (0, 1], keyword-only
 
     Returns
     -------
@@ -457,16 +484,10 @@ def bures_geodesic(S0, S1, t, rcond=RCOND):
     array([[4., 0.],
            [0., 4.]])
     """
-    S0, S1 = _check_pair(S0, S1)
-    t = _check_time(t)
+    rcond = check_tol(rcond, "rcond")
+    S0, S1, _ = _covariance_pair(S0, S1)
+    t = check_array_in_range(t, "t", minimum=0.0, maximum=1.0)
     return _geodesic_cov(S0, S1, t, rcond)
-
-
-def _check_time(t):
-    t = as_float_array(t, "t")
-    if t.size and (t.min() < 0.0 or t.max() > 1.0):
-        raise ValueError(f"t must lie in [0, 1], got range [{t.min():.3g}, {t.max():.3g}]")
-    return t
 
 
 def _geodesic_cov(S0, S1, t, rcond=RCOND):
@@ -475,9 +496,7 @@ def _geodesic_cov(S0, S1, t, rcond=RCOND):
     A = _bures_map(S0, S1, rcond)
     M = (1.0 - tt) * np.eye(d) + tt * A
     St = _herm(M @ S0 @ _ct(M))
-    err = np.abs(A @ S0 @ A - S1).max(axis=(-2, -1))
-    scale = np.maximum(np.abs(S1).max(axis=(-2, -1)), np.abs(S0).max(axis=(-2, -1)))
-    bad = err > 1e-6 * np.maximum(scale, np.finfo(np.float64).tiny)
+    bad = _map_fails(A, S0, S1)
     if np.any(bad):
         # no linear map (S0 of lower rank, or orthogonal kernels): interpolate an optimal coupling
         # instead, of cross-covariance K = S0^1/2 U S1^1/2 with U = Q P^* from the SVD
@@ -492,7 +511,7 @@ def _geodesic_cov(S0, S1, t, rcond=RCOND):
 
 @dataclass
 class BarycenterReport:
-    """What a barycenter iteration did.
+    r"""What a barycenter iteration did.
 
     Attributes
     ----------
@@ -512,21 +531,78 @@ class BarycenterReport:
     method: str = ""
 
 
-def _fro(A):
-    return np.sqrt(np.sum(np.abs(A) ** 2, axis=(-2, -1)))
-
-
-def _check_family(covs, weights, name="covs"):
-    covs = _check_cov(covs, name)
+def _covariance_family(covs, weights, name="covs"):
+    covs = check_hermitian(covs, name, rtol=HERM_TOL)
     if covs.ndim < 3:
         raise ValueError(f"{name} must be a stack (K, ..., d, d) of K covariances, got shape {covs.shape}")
-    w = check_simplex(weights, covs.shape[0], "weights")
-    return covs, w
+    return covs, check_simplex(weights, covs.shape[0], "weights")
 
 
-def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_point", init=None, *,
-                     _stacklevel=2):
-    """OT (Bures-Wasserstein) barycenter of centred Gaussians by a fixed point, batched.
+def _positive_definite_init(init, batch_shape):
+    r"""``init`` checked: Hermitian, positive *definite* (relative), broadcastable to the batch."""
+    init, (w, _) = check_hermitian(init, "init", rtol=HERM_TOL, return_eig=True)
+    if init.shape[-1] != batch_shape[-1]:
+        raise ValueError(f"init must have the dimension d = {batch_shape[-1]} of covs, got shape {init.shape}")
+    try:
+        out = np.broadcast_to(init, batch_shape).copy()
+    except ValueError:
+        raise ValueError(f"init of shape {init.shape} does not broadcast to the covariances {batch_shape}") from None
+    if np.any(_singular(w)):
+        raise ValueError(
+            "init must be positive definite: a singular start (e.g. rank one) keeps its range along "
+            "the fixed point, Phi(S) = sum_i lambda_i (S^1/2 S_i S^1/2)^1/2 lives in the range of S, "
+            "and converges to a wrong point; leave init=None (the Euclidean mean)"
+        )
+    return out
+
+
+def _bures_barycenter(covs, w, tol, max_iter, method, init=None, *, warn="the Bures barycenter", stacklevel=3):
+    r"""The barycenter fixed point on checked inputs (see :func:`bures_barycenter`)."""
+    S = np.tensordot(w, covs, axes=(0, 0)) if init is None else init
+    batch, d = covs.shape[1:-2], covs.shape[-1]
+    # flatten the batch, and iterate only on the problems that have not converged yet
+    C = covs.reshape((covs.shape[0], -1, d, d))
+    S = S.reshape((-1, d, d)).copy()
+    active = np.arange(S.shape[0])
+    report = BarycenterReport(method=method)
+    tiny = np.finfo(np.float64).tiny
+    n_all = S.shape[0]
+    for _ in range(max_iter):
+        everyone = active.size == n_all  # no copies while every problem is still running
+        Sa = S if everyone else S[active]
+        ws, Vs = np.linalg.eigh(Sa)
+        R = _sqrt_eig(ws, Vs)
+        roots = _sqrtm(_herm(R @ (C if everyone else C[:, active]) @ R))
+        P = np.tensordot(w, roots, axes=(0, 0))
+        res = _fro(P - Sa) / np.maximum(_fro(Sa), tiny)
+        report.residuals.append(float(res.max(initial=0.0)))
+        report.iterations += 1
+        if method == "fixed_point":
+            new = _herm(P)
+        else:
+            Q = _inv_sqrt_eig(ws, Vs, RCOND)
+            new = _herm(Q @ P @ P @ Q)
+        if everyone:
+            S = new
+        else:
+            S[active] = new
+        active = active[res >= tol]
+        if active.size == 0:
+            report.converged = True
+            break
+    S = S.reshape(batch + (d, d))
+    if not report.converged and warn:
+        warnings.warn(
+            f"{warn} did not reach tol={tol:g} in {max_iter} iterations "
+            f"(residual {report.residuals[-1]:.3g})",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
+    return S, report
+
+
+def bures_barycenter(covs, weights=None, *, tol=1e-10, max_iter=500, method="fixed_point", init=None):
+    r"""OT (Bures-Wasserstein) barycenter of centred Gaussians by a fixed point, batched.
 
     Parameters
     ----------
@@ -534,17 +610,19 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
         ``K`` covariances (real symmetric or complex Hermitian PSD); the axes between the first
         and the last two are a batch of independent problems (e.g. frequencies).
     weights : ndarray of shape (K,), optional
-        Barycentric weights on the simplex (uniform by default).
-    tol : float
+        Barycentric weights ``lambda_i`` on the simplex (uniform by default).
+    tol : float in (0, 1], keyword-only
         Stop when the residual falls below ``tol`` (for every problem of the batch).
-    max_iter : int
-    method : {"fixed_point", "alvarez_esteban"}
+    max_iter : int, keyword-only
+    method : {"fixed_point", "alvarez_esteban"}, keyword-only
         ``"fixed_point"``: ``S <- Phi(S)`` (Knott-Smith, Agueh-Carlier, Xia et al.);
         ``"alvarez_esteban"``: ``S <- S^{-1/2} Phi(S)^2 S^{-1/2}`` (proved to converge, faster).
-    init : ndarray of shape (..., d, d), optional
-        Starting covariance; by default the weighted arithmetic mean ``sum_i w_i S_i``.
-        Do not start from a rank-one covariance: ``Phi(u u^*)`` is proportional to ``u u^*``, so the
-        iteration stays rank-one and converges to a wrong point (MATH.md 7.3).
+    init : ndarray of shape (..., d, d), optional, keyword-only
+        Starting covariance, positive definite; by default the weighted arithmetic mean
+        ``sum_i lambda_i S_i``. A singular start (rank one, say) is refused: ``Phi(S)`` lies in the
+        range of ``S``, so the iteration stays in that range and converges to a wrong point
+        (for three rank-one inputs at 0, 60 and 120 degrees, ``diag(4/9, 0)`` instead of
+        ``Id / 4``).
 
     Returns
     -------
@@ -556,8 +634,8 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
 
     Notes
     -----
-    The barycenter ``argmin_S sum_i w_i B(S, S_i)^2`` is the fixed point
-    ``S = Phi(S) = sum_i w_i (S^{1/2} S_i S^{1/2})^{1/2}`` (Agueh-Carlier 2011, Thm 6.1); it is
+    The barycenter ``argmin_S sum_i lambda_i B(S, S_i)^2`` is the fixed point
+    ``S = Phi(S) = sum_i lambda_i (S^{1/2} S_i S^{1/2})^{1/2}`` (Agueh-Carlier 2011, Thm 6.1); it is
     unique when one ``S_i`` is positive definite. A warning is issued if ``max_iter`` is reached.
 
     References
@@ -565,6 +643,8 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
     M. Agueh, G. Carlier, "Barycenters in the Wasserstein space", SIAM J. Math. Anal. 43(2), 2011.
     P. C. Alvarez-Esteban, E. del Barrio, J. A. Cuesta-Albertos, C. Matran, "A fixed-point approach
     to barycenters in Wasserstein space", J. Math. Anal. Appl. 441(2), 2016.
+    G.-S. Xia, S. Ferradans, G. Peyre, J.-F. Aujol, "Synthesizing and mixing stationary Gaussian
+    texture models", SIAM J. Imaging Sci. 7(1), 2014 (the rank-one start, in its released code).
 
     Examples
     --------
@@ -573,58 +653,17 @@ def bures_barycenter(covs, weights=None, tol=1e-10, max_iter=500, method="fixed_
     (array([[4., 0.],
            [0., 4.]]), True)
     """
-    covs, w = _check_family(covs, weights)
-    if method not in ("fixed_point", "alvarez_esteban"):
-        raise ValueError(f'method must be "fixed_point" or "alvarez_esteban", got {method!r}')
-    if init is None:
-        S = np.tensordot(w, covs, axes=(0, 0))
-    else:
-        S = np.broadcast_to(_check_cov(init, "init"), covs.shape[1:]).copy()
-    batch, d = covs.shape[1:-2], covs.shape[-1]
-    # flatten the batch, and iterate only on the problems that have not converged yet
-    C = covs.reshape((covs.shape[0], -1, d, d))
-    S = S.reshape((-1, d, d)).copy()
-    active = np.arange(S.shape[0])
-    report = BarycenterReport(method=method)
-    tiny = np.finfo(np.float64).tiny
-    n_all = S.shape[0]
-    for _ in range(int(max_iter)):
-        everyone = active.size == n_all  # no copies while every problem is still running
-        Sa = S if everyone else S[active]
-        ws, Vs = np.linalg.eigh(Sa)
-        ws = np.maximum(ws, 0.0)
-        R = _from_eig(np.sqrt(ws), Vs)
-        roots = _sqrtm(_herm(R @ (C if everyone else C[:, active]) @ R))
-        P = np.tensordot(w, roots, axes=(0, 0))
-        res = _fro(P - Sa) / np.maximum(_fro(Sa), tiny)
-        report.residuals.append(float(res.max(initial=0.0)))
-        report.iterations += 1
-        if method == "fixed_point":
-            new = _herm(P)
-        else:
-            Q = _from_eig(_pinv_values(ws, RCOND, 0.5), Vs)
-            new = _herm(Q @ P @ P @ Q)
-        if everyone:
-            S = new
-        else:
-            S[active] = new
-        active = active[res >= tol]
-        if active.size == 0:
-            report.converged = True
-            break
-    S = S.reshape(batch + (d, d))
-    if not report.converged:
-        warnings.warn(
-            f"the Bures barycenter did not reach tol={tol:g} in {max_iter} iterations "
-            f"(residual {report.residuals[-1]:.3g})",
-            RuntimeWarning,
-            stacklevel=_stacklevel,
-        )
-    return S, report
+    tol = check_tol(tol, "tol")
+    max_iter = check_max_iter(max_iter, "max_iter")
+    method = check_option(method, "method", _BARYCENTER_METHODS)
+    covs, w = _covariance_family(covs, weights)
+    if init is not None:
+        init = _positive_definite_init(init, covs.shape[1:])
+    return _bures_barycenter(covs, w, tol, max_iter, method, init)
 
 
 def euclidean_barycenter(covs, weights=None):
-    """Euclidean barycenter of covariances, ``sum_i w_i S_i`` (slide 34, middle).
+    r"""Euclidean barycenter of covariances, ``sum_i lambda_i S_i`` (slide 34, middle).
 
     Parameters
     ----------
@@ -640,30 +679,36 @@ def euclidean_barycenter(covs, weights=None):
     Linear averaging of the parameters (not of the measures, whose average is a mixture).
     In the Loewner order the OT barycenter is below it (Bhatia, Jain, Lim 2019).
 
+    References
+    ----------
+    R. Bhatia, T. Jain, Y. Lim, "Inequalities for the Wasserstein mean of positive definite
+    matrices", Linear Algebra Appl. 576, 2019.
+
     Examples
     --------
     >>> euclidean_barycenter(np.stack([np.eye(2), 3 * np.eye(2)]))
     array([[2., 0.],
            [0., 2.]])
     """
-    covs, w = _check_family(covs, weights)
+    covs, w = _covariance_family(covs, weights)
     return np.tensordot(w, covs, axes=(0, 0))
 
 
-def rao_barycenter(covs, weights=None, tol=1e-10, max_iter=200, init=None):
-    """Affine-invariant (Fisher-Rao) Karcher mean of positive definite covariances (slide 34, right).
+def rao_barycenter(covs, weights=None, *, tol=1e-10, max_iter=200, init=None):
+    r"""Affine-invariant (Fisher-Rao) Karcher mean of positive definite covariances (slide 34, right).
 
     Parameters
     ----------
     covs : ndarray of shape (K, ..., d, d)
         Positive definite (a singular covariance is infinitely far away in this geometry).
     weights : ndarray of shape (K,), optional
-    tol : float
-        Stop when ``||sum_i w_i log(S^{-1/2} S_i S^{-1/2})||_F`` (the Riemannian gradient norm) is
-        below ``tol``.
-    max_iter : int
-    init : ndarray of shape (..., d, d), optional
-        By default the log-Euclidean mean ``exp(sum_i w_i log S_i)`` (exact for commuting inputs).
+    tol : float in (0, 1], keyword-only
+        Stop when ``||sum_i lambda_i log(S^{-1/2} S_i S^{-1/2})||_F`` (the Riemannian gradient norm)
+        is below ``tol``.
+    max_iter : int, keyword-only
+    init : ndarray of shape (..., d, d), optional, keyword-only
+        Positive definite; by default the log-Euclidean mean ``exp(sum_i lambda_i log S_i)``
+        (exact for commuting inputs).
 
     Returns
     -------
@@ -673,15 +718,15 @@ def rao_barycenter(covs, weights=None, tol=1e-10, max_iter=200, init=None):
     Notes
     -----
     For Gaussians of a common mean the Fisher metric is ``tr((S^{-1} dS)^2) / 2``, whose Karcher
-    mean minimises ``sum_i w_i ||log(S^{-1/2} S_i S^{-1/2})||_F^2``. Fixed point (Riemannian
+    mean minimises ``sum_i lambda_i ||log(S^{-1/2} S_i S^{-1/2})||_F^2``. Fixed point (Riemannian
     gradient descent with unit step):
-    ``S <- S^{1/2} exp(sum_i w_i log(S^{-1/2} S_i S^{-1/2})) S^{1/2}``.
+    ``S <- S^{1/2} exp(sum_i lambda_i log(S^{-1/2} S_i S^{-1/2})) S^{1/2}``.
     The unit step overshoots when the inputs are far apart (anisotropy ``1 : 100``): the update
-    is ``S <- S^{1/2} exp(eta G) S^{1/2}`` with the step ``eta = 2 / (1 + sum_i w_i h(r_i))`` built on the
-    Hessian bound of Bini and Iannazzo, ``h(r) = (r / 2) coth(r / 2)``, ``r_i`` the spread of the log-eigenvalues of
-    ``S^{-1/2} S_i S^{-1/2}`` (``eta = 1`` for close inputs), halved if the energy does not decrease
-    enough (Armijo test). The residual is ``||G||_F`` at each iterate.
-    Its determinant is the weighted geometric mean: ``det S = prod_i det(S_i)^{w_i}``.
+    is ``S <- S^{1/2} exp(eta G) S^{1/2}`` with the step ``eta = 2 / (1 + sum_i lambda_i h(r_i))``
+    built on the Hessian bound of Bini and Iannazzo, ``h(r) = (r / 2) coth(r / 2)``, ``r_i`` the
+    spread of the log-eigenvalues of ``S^{-1/2} S_i S^{-1/2}`` (``eta = 1`` for close inputs),
+    halved if the energy does not decrease enough (Armijo test). The residual is ``||G||_F`` at
+    each iterate. Its determinant is the weighted geometric mean: ``det S = prod_i det(S_i)^{lambda_i}``.
 
     References
     ----------
@@ -698,19 +743,21 @@ def rao_barycenter(covs, weights=None, tol=1e-10, max_iter=200, init=None):
     array([[2., 0.],
            [0., 2.]])
     """
-    covs, w = _check_family(covs, weights)
+    tol = check_tol(tol, "tol")
+    max_iter = check_max_iter(max_iter, "max_iter")
+    covs, w = _covariance_family(covs, weights)
     wc, Vc = np.linalg.eigh(covs)
-    if np.any(wc[..., 0] <= 0):
-        raise ValueError("covs must be positive definite for the Rao (affine-invariant) barycenter")
+    if np.any(_singular(wc)):
+        raise ValueError("covs must be positive definite for the Rao (affine-invariant) barycenter, got a singular one")
     if init is None:
         L = np.tensordot(w, _from_eig(np.log(wc), Vc), axes=(0, 0))
         S = _from_eig(*_exp_eig(L))
     else:
-        S = np.broadcast_to(_check_cov(init, "init"), covs.shape[1:]).copy()
+        S = _positive_definite_init(init, covs.shape[1:])
     report = BarycenterReport(method="rao_fixed_point")
     F, G, R, theta = _rao_energy(S, covs, w)
     step = np.ones(F.shape)
-    for _ in range(int(max_iter)):
+    for _ in range(max_iter):
         res = float(_fro(G).max(initial=0.0))
         report.residuals.append(res)
         if res < tol:
@@ -720,7 +767,7 @@ def rao_barycenter(covs, weights=None, tol=1e-10, max_iter=200, init=None):
         eta = (step * theta)[..., None, None]
         cand = _herm(R @ _from_eig(*_exp_eig(eta * G)) @ R)
         F_c, G_c, R_c, th_c = _rao_energy(cand, covs, w)
-        # Armijo test on F = sum_i w_i ||log(S^-1/2 S_i S^-1/2)||^2 / 2, whose Riemannian
+        # Armijo test on F = sum_i lambda_i ||log(S^-1/2 S_i S^-1/2)||^2 / 2, whose Riemannian
         # gradient has norm ||G||_F: accept, and try a longer step next time, or halve the step
         # (near the minimum F is flat to rounding: a step decreasing ||G|| is accepted as well)
         ok = (F_c <= F - 1e-4 * step * theta * _fro(G) ** 2) | (_fro(G_c) < _fro(G))
@@ -739,8 +786,8 @@ def rao_barycenter(covs, weights=None, tol=1e-10, max_iter=200, init=None):
 
 
 def _rao_energy(S, covs, w):
-    """Karcher energy ``F(S) = sum_i w_i ||log(S^-1/2 S_i S^-1/2)||_F^2 / 2``, the descent direction
-    ``G = sum_i w_i log(S^-1/2 S_i S^-1/2)`` and ``S^{1/2}``."""
+    r"""Karcher energy ``F(S) = sum_i lambda_i ||log(S^-1/2 S_i S^-1/2)||_F^2 / 2``, the descent
+    direction ``G = sum_i lambda_i log(S^-1/2 S_i S^-1/2)`` and ``S^{1/2}``."""
     ws, Vs = np.linalg.eigh(S)
     ws = np.maximum(ws, np.finfo(np.float64).tiny)
     R = _from_eig(np.sqrt(ws), Vs)
@@ -749,8 +796,8 @@ def _rao_energy(S, covs, w):
     logs = np.log(np.maximum(wl, np.finfo(np.float64).tiny))
     F = 0.5 * np.tensordot(w, np.sum(logs**2, axis=-1), axes=(0, 0))
     G = np.tensordot(w, _from_eig(logs, Vl), axes=(0, 0))
-    # step 2 / (1 + sum_i w_i h(r_i)), h(r) = (r / 2) coth(r / 2) >= 1, r_i the spread of the
-    # log-eigenvalues of S^-1/2 S_i S^-1/2: the Hessian of F lies between 1 and sum_i w_i h(r_i)
+    # step 2 / (1 + sum_i lambda_i h(r_i)), h(r) = (r / 2) coth(r / 2) >= 1, r_i the spread of the
+    # log-eigenvalues of S^-1/2 S_i S^-1/2: the Hessian of F lies between 1 and sum_i lambda_i h(r_i)
     # (Bini-Iannazzo 2013), and 2 / (lower + upper) is the best fixed step for such a quadratic
     r = logs[..., -1] - logs[..., 0]
     h = np.where(r > 1e-8, 0.5 * r / np.tanh(0.5 * np.maximum(r, 1e-8)), 1.0)
@@ -768,14 +815,23 @@ def _exp_eig(H):
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_gaussians(m0, S0, m1, S1):
-    S0, S1 = _check_pair(S0, S1)
+def _mean_vector(m, name, d):
+    m = as_float_array(m, name)
+    if m.ndim < 1 or m.shape[-1] != d:
+        raise ValueError(f"{name} must have shape (..., {d}) to match its covariance, got {m.shape}")
+    return m
+
+
+def _gaussian_pair(m0, S0, m1, S1, *, eig0=False):
+    S0, S1, e0 = _covariance_pair(S0, S1, eig0=eig0)
+    if np.iscomplexobj(S0) or np.iscomplexobj(S1):
+        raise ValueError("S0 and S1 must be real covariances for Gaussians of R^d, got complex ones")
     d = S0.shape[-1]
-    return _check_mean(m0, "m0", d), S0, _check_mean(m1, "m1", d), S1
+    return _mean_vector(m0, "m0", d), S0, _mean_vector(m1, "m1", d), S1, e0
 
 
 def bures_wasserstein_distance(m0, S0, m1, S1):
-    """``W2`` between the Gaussians ``N(m0, S0)`` and ``N(m1, S1)`` (slide 30), batched.
+    r"""``W2`` between the Gaussians ``N(m0, S0)`` and ``N(m1, S1)`` (slide 30), batched.
 
     Parameters
     ----------
@@ -797,28 +853,32 @@ def bures_wasserstein_distance(m0, S0, m1, S1):
 
     References
     ----------
-    Dowson, Landau 1982; Olkin, Pukelsheim 1982; Givens, Shortt 1984.
+    D. C. Dowson, B. V. Landau, J. Multivariate Anal. 12, 1982; I. Olkin, F. Pukelsheim, Linear
+    Algebra Appl. 48, 1982; C. R. Givens, R. M. Shortt, Michigan Math. J. 31(2), 1984.
 
     Examples
     --------
     >>> float(bures_wasserstein_distance([0.0], [[1.0]], [3.0], [[4.0]]))  # sqrt(3^2 + (1-2)^2)
     3.1622776601683795
     """
-    m0, S0, m1, S1 = _check_gaussians(m0, S0, m1, S1)
-    out = np.sqrt(np.sum((m0 - m1) ** 2, axis=-1) + _bures2(S0, S1))
+    m0, S0, m1, S1, e0 = _gaussian_pair(m0, S0, m1, S1, eig0=True)
+    if S0.shape != np.broadcast_shapes(S0.shape, S1.shape):
+        e0 = None
+        S0 = np.broadcast_to(S0, np.broadcast_shapes(S0.shape, S1.shape))
+    out = np.sqrt(np.sum((m0 - m1) ** 2, axis=-1) + _bures2(S0, S1, e0))
     return float(out) if out.ndim == 0 else out
 
 
-def ot_map(m0, S0, m1, S1, rcond=RCOND, *, form="slide"):
-    """Affine OT map ``T(x) = A x + b`` from ``N(m0, S0)`` to ``N(m1, S1)`` (slide 30).
+def ot_map(m0, S0, m1, S1, *, rcond=RCOND, form="slide"):
+    r"""Affine OT map ``T(x) = A x + b`` from ``N(m0, S0)`` to ``N(m1, S1)`` (slide 30).
 
     Parameters
     ----------
     m0, m1 : ndarray of shape (..., d)
     S0, S1 : ndarray of shape (..., d, d)
-    rcond : float
+    rcond : float in (0, 1], keyword-only
         Relative threshold of the pseudo-inverse.
-    form : {"slide", "standard"}
+    form : {"slide", "standard"}, keyword-only
         Formula of the linear part, see :func:`bures_map`.
 
     Returns
@@ -840,14 +900,16 @@ def ot_map(m0, S0, m1, S1, rcond=RCOND, *, form="slide"):
     >>> A @ [1.0, 0.0] + b  # the mean goes to the mean
     array([0., 0.])
     """
-    m0, S0, m1, S1 = _check_gaussians(m0, S0, m1, S1)
-    A = bures_map(S0, S1, rcond, form=form)
+    rcond = check_tol(rcond, "rcond")
+    form = check_option(form, "form", _MAP_FORMS)
+    m0, S0, m1, S1, _ = _gaussian_pair(m0, S0, m1, S1)
+    A = _bures_map_checked(S0, S1, rcond, form, True)
     b = m1 - np.einsum("...ij,...j->...i", A, m0)
     return A, b
 
 
-def geodesic(m0, S0, m1, S1, t, rcond=RCOND):
-    """Point ``N(m_t, S_t)`` at time ``t`` of the OT geodesic between two Gaussians (slide 31).
+def geodesic(m0, S0, m1, S1, t, *, rcond=RCOND):
+    r"""Point ``N(m_t, S_t)`` at time ``t`` of the OT geodesic between two Gaussians (slide 31).
 
     Parameters
     ----------
@@ -855,7 +917,7 @@ def geodesic(m0, S0, m1, S1, t, rcond=RCOND):
     S0, S1 : ndarray of shape (..., d, d)
     t : float or ndarray in [0, 1]
         An array broadcasts against the leading axes.
-    rcond : float
+    rcond : float in (0, 1], keyword-only
 
     Returns
     -------
@@ -880,14 +942,15 @@ def geodesic(m0, S0, m1, S1, t, rcond=RCOND):
     >>> mt, St
     (array([1.]), array([[4.]]))
     """
-    m0, S0, m1, S1 = _check_gaussians(m0, S0, m1, S1)
-    t = _check_time(t)
+    rcond = check_tol(rcond, "rcond")
+    m0, S0, m1, S1, _ = _gaussian_pair(m0, S0, m1, S1)
+    t = check_array_in_range(t, "t", minimum=0.0, maximum=1.0)
     mt = (1.0 - t[..., None]) * m0 + t[..., None] * m1
     return mt, _geodesic_cov(S0, S1, t, rcond)
 
 
-def ot_barycenter(means, covs, weights=None, tol=1e-10, max_iter=500, method="fixed_point", init=None):
-    """OT barycenter of Gaussians ``N(m_i, S_i)`` (slide 33-34, left), batched.
+def ot_barycenter(means, covs, weights=None, *, tol=1e-10, max_iter=500, method="fixed_point", init=None):
+    r"""OT barycenter of Gaussians ``N(m_i, S_i)`` (slides 33-34, left), batched.
 
     Parameters
     ----------
@@ -895,48 +958,54 @@ def ot_barycenter(means, covs, weights=None, tol=1e-10, max_iter=500, method="fi
     covs : ndarray of shape (K, ..., d, d)
     weights : ndarray of shape (K,), optional
         On the simplex; uniform by default.
-    tol, max_iter, method, init
+    tol, max_iter, method, init : keyword-only
         See :func:`bures_barycenter`; the default start is the weighted arithmetic mean of the
-        covariances (never a rank-one covariance).
+        covariances (a singular ``init`` is refused).
 
     Returns
     -------
-    m : ndarray of shape (..., d)
-        ``sum_i w_i m_i``.
-    S : ndarray of shape (..., d, d)
-        Fixed point of ``S = sum_i w_i (S^{1/2} S_i S^{1/2})^{1/2}``.
+    (m, S) : tuple
+        ``m`` of shape (..., d) is ``sum_i lambda_i m_i``; ``S`` of shape (..., d, d) is the fixed
+        point of ``S = sum_i lambda_i (S^{1/2} S_i S^{1/2})^{1/2}``.
     report : BarycenterReport
 
     Notes
     -----
-    The barycenter minimises ``sum_i w_i W2(mu, mu_i)^2`` over all measures; it is Gaussian,
+    The barycenter minimises ``sum_i lambda_i W2(mu, mu_i)^2`` over all measures; it is Gaussian,
     with the averaged mean and the Bures barycenter of the covariances (Agueh-Carlier 2011, §6).
-    With two inputs it is the geodesic point at ``t = w_1``.
+    With two inputs it is the geodesic point at ``t = lambda_1``.
 
     Examples
     --------
-    >>> m, S, rep = ot_barycenter([[0.0], [2.0]], [[[1.0]], [[9.0]]], [0.5, 0.5])
+    >>> (m, S), rep = ot_barycenter([[0.0], [2.0]], [[[1.0]], [[9.0]]], [0.5, 0.5])
     >>> m, S.round(12)
     (array([1.]), array([[4.]]))
     """
-    covs, w = _check_family(covs, weights)
-    means = _check_mean(means, "means", covs.shape[-1])
+    tol = check_tol(tol, "tol")
+    max_iter = check_max_iter(max_iter, "max_iter")
+    method = check_option(method, "method", _BARYCENTER_METHODS)
+    covs, w = _covariance_family(covs, weights)
+    if np.iscomplexobj(covs):
+        raise ValueError("covs must be real covariances for Gaussians of R^d, got complex ones")
+    means = _mean_vector(means, "means", covs.shape[-1])
     if means.shape[0] != covs.shape[0]:
         raise ValueError(
             f"means and covs must describe the same number of Gaussians, got {means.shape[0]} "
             f"and {covs.shape[0]}"
         )
-    S, report = bures_barycenter(covs, w, tol=tol, max_iter=max_iter, method=method, init=init, _stacklevel=3)
-    return np.tensordot(w, means, axes=(0, 0)), S, report
+    if init is not None:
+        init = _positive_definite_init(init, covs.shape[1:])
+    S, report = _bures_barycenter(covs, w, tol, max_iter, method, init)
+    return (np.tensordot(w, means, axes=(0, 0)), S), report
 
 
-def estimate(X, a=None):
-    """Mean and covariance of a (weighted) point cloud, the Gaussian fitted to samples.
+def estimate(X, *, a=None):
+    r"""Mean and covariance of a (weighted) point cloud, the Gaussian fitted to samples.
 
     Parameters
     ----------
     X : ndarray of shape (N, d)
-    a : ndarray of shape (N,), optional
+    a : ndarray of shape (N,), optional, keyword-only
         Probability weights (uniform by default).
 
     Returns

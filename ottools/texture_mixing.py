@@ -15,17 +15,33 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft as sfft
 
-from ottools._validate import check_rng, check_simplex
-from ottools.gaussian import BarycenterReport
+from ottools._validate import (
+    ArgumentTypeError,
+    as_complex_array,
+    check_bool,
+    check_dtype,
+    check_hermitian,
+    check_max_iter,
+    check_option,
+    check_real,
+    check_rng,
+    check_sequence,
+    check_simplex,
+    check_tol,
+)
+from ottools.gaussian import BarycenterReport, _bures2, _bures_barycenter, _sqrtm
 from ottools.textures import (
     GaussianTextureModel,
-    _as_field,
     _axes,
+    _estimate_model,
     _GridModel,
+    _model_grid,
     _out,
+    _rfft_grid,
+    _spatial_dims,
     _synthesize,
+    _vanishes_at_zero,
     _white_noise_hat,
-    estimate_model,
 )
 
 __all__ = [
@@ -37,8 +53,11 @@ __all__ = [
     "rank_map",
 ]
 
+_BARYCENTER_METHODS = ("multimarginal", "fixed_point", "alvarez_esteban")
+
+
 def _as_spot_model(f, name, spatial_dims, periodic):
-    """A GaussianTextureModel from a model or an exemplar (estimated with its periodic component)."""
+    r"""A GaussianTextureModel from a model or an exemplar (``spatial_dims``, ``periodic`` checked)."""
     if isinstance(f, GaussianTextureModel):
         return f
     if isinstance(f, StationaryGaussianModel):
@@ -46,12 +65,11 @@ def _as_spot_model(f, name, spatial_dims, periodic):
             f"{name} must be a spot noise (an exemplar or a GaussianTextureModel); a "
             f"StationaryGaussianModel (e.g. a barycenter) is not a spot noise in general"
         )
-    x, _ = _as_field(f, name, spatial_dims)  # checks the layout with a clear message
-    return estimate_model(f, periodic=periodic, spatial_dims=spatial_dims)
+    return _estimate_model(f, name, periodic, spatial_dims)
 
 
-def _check_same_domain(models, names):
-    """Mixing needs one domain: same spatial shape and the same number of channels."""
+def _same_domain(models, names):
+    r"""Mixing needs one domain: same spatial shape and the same number of channels."""
     ref = models[0]
     for m, n in zip(models[1:], names[1:]):
         if m.shape != ref.shape or m.n_channels != ref.n_channels:
@@ -65,7 +83,7 @@ def _check_same_domain(models, names):
 
 
 def _rfft_multiplicity(shape):
-    """How many frequencies of the full DFT grid each rfft frequency stands for (1 or 2), shape
+    r"""How many frequencies of the full DFT grid each rfft frequency stands for (1 or 2), shape
     broadcastable to the rfft grid ``(n1, ..., n_D // 2 + 1)``."""
     n = shape[-1]
     mult = np.full(n // 2 + 1, 2.0)
@@ -76,7 +94,7 @@ def _rfft_multiplicity(shape):
 
 
 def _alignment_phase(t0_hat, t1_hat, rtol=1e-12):
-    """Unit phase ``t1_hat^* t0_hat / |t1_hat^* t0_hat|`` per frequency, 1 where the inner product
+    r"""Unit phase ``t1_hat^* t0_hat / |t1_hat^* t0_hat|`` per frequency, 1 where the inner product
     vanishes (below ``rtol`` times ``|t0_hat| |t1_hat|``, e.g. at the zero frequency)."""
     ip = np.sum(np.conj(t1_hat) * t0_hat, axis=-1)
     mod = np.abs(ip)
@@ -85,17 +103,8 @@ def _alignment_phase(t0_hat, t1_hat, rtol=1e-12):
     return np.where(ok, ip / np.where(ok, mod, 1.0), 1.0)
 
 
-def _check_time_scalar(t):
-    if isinstance(t, bool) or not np.isscalar(t) or not np.isreal(t) or not np.isfinite(t):
-        raise ValueError(f"t must be a real number in [0, 1], got {t!r}")
-    t = float(t)
-    if not 0.0 <= t <= 1.0:
-        raise ValueError(f"t must lie in [0, 1] (0 gives the first texture, 1 the second), got {t}")
-    return t
-
-
 def spot_noise_geodesic(f0, f1, t, *, periodic=True, spatial_dims=2, rtol=1e-12):
-    """Point at time ``t`` of the optimal transport geodesic between two spot noise models.
+    r"""Point at time ``t`` of the optimal transport geodesic between two spot noise models.
 
     Parameters
     ----------
@@ -144,26 +153,21 @@ def spot_noise_geodesic(f0, f1, t, *, periodic=True, spatial_dims=2, rtol=1e-12)
     >>> round(d0 / d1, 10)
     0.5
     """
-    t = _check_time_scalar(t)
+    t = check_real(t, "t", minimum=0.0, maximum=1.0)
+    periodic = check_bool(periodic, "periodic")
+    spatial_dims = _spatial_dims(spatial_dims)
+    rtol = check_tol(rtol, "rtol")
     m0 = _as_spot_model(f0, "f0", spatial_dims, periodic)
     m1 = _as_spot_model(f1, "f1", m0.spatial_dims, periodic)
-    _check_same_domain([m0, m1], ["f0", "f1"])
+    _same_domain([m0, m1], ["f0", "f1"])
     phase = _alignment_phase(m0.spot_hat, m1.spot_hat, rtol)
     spot_hat = (1.0 - t) * m0.spot_hat + t * (m1.spot_hat * phase[..., None])
     mean = (1.0 - t) * m0.mean + t * m1.mean
-    return GaussianTextureModel(mean=mean, spot_hat=spot_hat, shape=m0.shape, grey=m0.grey and m1.grey)
-
-
-def _bures2_per_frequency(C0, C1):
-    """Squared Bures distance between stacks of Hermitian PSD matrices (no checks), clipped at 0."""
-    R0 = _psd_sqrt(C0)
-    w = np.linalg.eigvalsh(R0 @ C1 @ R0)
-    tr = np.real(np.trace(C0, axis1=-2, axis2=-1) + np.trace(C1, axis1=-2, axis2=-1))
-    return np.maximum(tr - 2.0 * np.sqrt(np.maximum(w, 0.0)).sum(-1), 0.0)
+    return GaussianTextureModel._trusted(mean, spot_hat, m0.shape, m0.grey and m1.grey)
 
 
 def spot_noise_distance(f0, f1, *, periodic=True, spatial_dims=2):
-    """Wasserstein distance ``W2`` between two stationary Gaussian texture models (closed form).
+    r"""Wasserstein distance ``W2`` between two stationary Gaussian texture models (closed form).
 
     Parameters
     ----------
@@ -186,14 +190,16 @@ def spot_noise_distance(f0, f1, *, periodic=True, spatial_dims=2):
 
         ``W2^2 = N ||m0 - m1||^2 + sum_w ( |t0_hat|^2 + |t1_hat|^2 - 2 |t1_hat^* t0_hat| )``,
 
-    the Bures distance of rank-one covariances frequency by frequency (MATH.md 7.2; the DFT with
-    ``1/sqrt(N)`` is unitary). For general models the per-frequency squared Bures distances
+    the Bures distance of rank-one covariances frequency by frequency (Xia et al. 2014; the DFT
+    with ``1/sqrt(N)`` is unitary). For general models the per-frequency squared Bures distances
     ``B(c0_hat(w), c1_hat(w))^2`` are summed instead (``c_hat`` Hermitian ``d x d``).
 
     References
     ----------
     Xia, Ferradans, Peyre, Aujol, SIAM J. Imaging Sci. 2014 (see :func:`spot_noise_geodesic`).
     """
+    periodic = check_bool(periodic, "periodic")
+    spatial_dims = _spatial_dims(spatial_dims)
     models = []
     for f, name in ((f0, "f0"), (f1, "f1")):
         if isinstance(f, (GaussianTextureModel, StationaryGaussianModel)):
@@ -201,7 +207,7 @@ def spot_noise_distance(f0, f1, *, periodic=True, spatial_dims=2):
         else:
             models.append(_as_spot_model(f, name, spatial_dims, periodic))
     m0, m1 = models
-    _check_same_domain([m0, m1], ["f0", "f1"])
+    _same_domain([m0, m1], ["f0", "f1"])
     N = m0.n_pixels
     mult = _rfft_multiplicity(m0.shape)
     mean_term = N * float(np.sum((m0.mean - m1.mean) ** 2))
@@ -211,27 +217,13 @@ def spot_noise_distance(f0, f1, *, periodic=True, spatial_dims=2):
                - 2.0 * np.abs(np.sum(np.conj(u1) * u0, -1)))
         per = np.maximum(per, 0.0)
     else:
-        per = _bures2_per_frequency(_cov_hat(m0), _cov_hat(m1))
+        per = _bures2(m0.cov_hat, m1.cov_hat)
     return float(np.sqrt(mean_term + np.sum(mult * per)))
-
-
-def _psd_sqrt(C):
-    """PSD square root of a stack of Hermitian matrices (eigenvalues clipped at 0), no checks."""
-    w, V = np.linalg.eigh(C)
-    return (V * np.sqrt(np.maximum(w, 0.0))[..., None, :]) @ np.conj(np.swapaxes(V, -1, -2))
-
-
-def _cov_hat(model):
-    """Per-frequency covariance ``c_hat(w)`` on the rfft grid, shape ``(*grid, d, d)``."""
-    if isinstance(model, StationaryGaussianModel):
-        return model.cov_hat
-    u = model.spot_hat
-    return u[..., :, None] * np.conj(u[..., None, :])
 
 
 @dataclass(frozen=True, eq=False)
 class StationaryGaussianModel(_GridModel):
-    """Stationary Gaussian texture model with a general per-frequency covariance.
+    r"""Stationary Gaussian texture model with a general per-frequency covariance.
 
     A spot noise has rank-one ``c_hat(w)``; a barycenter of spot noises does not in general
     (:func:`spot_noise_barycenter`), so it is stored by the canonical texton, the Hermitian PSD
@@ -249,6 +241,9 @@ class StationaryGaussianModel(_GridModel):
     shape : tuple of int
         Spatial shape ``(n1, n2[, n3])``.
     grey : bool
+
+    The constructor checks its fields: finite values, matching shapes, ``K_hat(w)`` Hermitian
+    positive semi-definite at every frequency (relative to its own scale) and zero at ``w = 0``.
     """
 
     mean: np.ndarray
@@ -256,49 +251,86 @@ class StationaryGaussianModel(_GridModel):
     shape: tuple
     grey: bool = False
 
+    def __post_init__(self):
+        shape, mean, grey = _model_grid(self.shape, self.mean, self.grey)
+        d = mean.shape[0]
+        want = _rfft_grid(shape) + (d, d)
+        root = as_complex_array(self.root_hat, "root_hat")
+        if root.shape != want:
+            raise ValueError(
+                f"root_hat must have shape {want} (the rfft grid of shape={shape}, then d x d with "
+                f"the d = {d} channels of mean), got {root.shape}"
+            )
+        root = check_hermitian(root, "root_hat", rtol=1e-10)
+        if not _vanishes_at_zero(root, len(shape)):
+            raise ValueError("root_hat must vanish at the zero frequency (the mean colour is mean)")
+        for key, value in (("shape", shape), ("mean", mean), ("root_hat", root), ("grey", grey)):
+            object.__setattr__(self, key, value)
+
+    @classmethod
+    def _trusted(cls, mean, root_hat, shape, grey=False):
+        r"""A model from fields that are right by construction (no checks)."""
+        obj = object.__new__(cls)
+        for key, value in (("mean", mean), ("root_hat", root_hat), ("shape", tuple(shape)), ("grey", bool(grey))):
+            object.__setattr__(obj, key, value)
+        return obj
+
     @classmethod
     def from_spot_model(cls, model):
-        """The same law as a spot noise model, ``K_hat = t_hat t_hat^* / |t_hat|``."""
+        r"""The same law as a spot noise model, ``K_hat = t_hat t_hat^* / |t_hat|``."""
         if not isinstance(model, GaussianTextureModel):
-            raise ValueError(f"model must be a GaussianTextureModel, got {type(model).__name__}")
+            raise ArgumentTypeError(f"model must be a GaussianTextureModel, got {type(model).__name__}")
+        return cls._from_spot_model(model)
+
+    @classmethod
+    def _from_spot_model(cls, model):
         u = model.spot_hat
-        nrm = np.linalg.norm(u, axis=-1)
-        scale = np.where(nrm > 0, 1.0 / np.where(nrm > 0, nrm, 1.0), 0.0)
-        root = u[..., :, None] * np.conj(u[..., None, :]) * scale[..., None, None]
-        return cls(mean=model.mean.copy(), root_hat=root, shape=model.shape, grey=model.grey)
+        nrm = np.linalg.norm(u, axis=-1, keepdims=True)
+        unit = np.where(nrm > 0, u / np.where(nrm > 0, nrm, 1.0), 0.0)  # t_hat / |t_hat| (0 where t_hat = 0)
+        root = u[..., :, None] * np.conj(unit[..., None, :])
+        return cls._trusted(model.mean.copy(), root, model.shape, model.grey)
 
     @property
     def cov_hat(self):
-        """``c_hat(w) = K_hat(w)^2``, shape ``(*rfft_grid, d, d)``."""
+        r"""``c_hat(w) = K_hat(w)^2``, shape ``(*rfft_grid, d, d)``."""
         return self.root_hat @ self.root_hat
 
     def ranks(self, rtol=1e-6):
-        """Rank of ``c_hat(w)`` on the rfft grid: eigenvalues above ``rtol`` times the largest
-        one of the same frequency (0 where ``c_hat(w) = 0``, e.g. ``w = 0``). A spot noise has
-        rank <= 1 everywhere."""
+        r"""Rank of ``c_hat(w)`` on the rfft grid: eigenvalues above ``rtol`` (in (0, 1]) times the
+        largest one of the same frequency (0 where ``c_hat(w) = 0``, e.g. ``w = 0``). A spot noise
+        has rank <= 1 everywhere."""
+        return self._ranks(check_tol(rtol, "rtol"))
+
+    def _ranks(self, rtol):
         w = np.linalg.eigvalsh(self.root_hat) ** 2  # eigenvalues of c_hat = K_hat^2
         top = w[..., -1:]
         return np.sum(w > np.maximum(rtol * top, np.finfo(np.float64).tiny), axis=-1)
 
 
-def rank_map(model, rtol=1e-6):
-    """Per-frequency rank of a 2-D model on the full, centred frequency grid (for display).
+def rank_map(model, *, rtol=1e-6):
+    r"""Per-frequency rank of a 2-D model on the full, centred frequency grid (for display).
 
     Parameters
     ----------
     model : StationaryGaussianModel or GaussianTextureModel (2 spatial axes)
-    rtol : float, default 1e-6
+    rtol : float in (0, 1], default 1e-6, keyword-only
+        Relative threshold of :meth:`StationaryGaussianModel.ranks`.
 
     Returns
     -------
     ndarray of int, shape (n1, n2)
         ``fftshift``-ed: the zero frequency at the centre, as :func:`log_spectrum`.
     """
+    rtol = check_tol(rtol, "rtol")
     if isinstance(model, GaussianTextureModel):
-        model = StationaryGaussianModel.from_spot_model(model)
-    if not isinstance(model, StationaryGaussianModel) or model.spatial_dims != 2:
-        raise ValueError("model must be a 2-D StationaryGaussianModel or GaussianTextureModel")
-    half = model.ranks(rtol)
+        model = StationaryGaussianModel._from_spot_model(model)
+    if not isinstance(model, StationaryGaussianModel):
+        raise ArgumentTypeError(
+            f"model must be a StationaryGaussianModel or a GaussianTextureModel, got {type(model).__name__}"
+        )
+    if model.spatial_dims != 2:
+        raise ValueError(f"model must have 2 spatial axes (an image model), got shape {model.shape}")
+    half = model._ranks(rtol)
     n1, n2 = model.shape
     k1 = np.arange(n1)[:, None]
     k2 = np.arange(n2)[None, :]
@@ -310,7 +342,7 @@ def rank_map(model, rtol=1e-6):
 
 
 def _multimarginal_rank_one(U, w, tol, max_iter):
-    """Bures barycenter of rank-one covariances ``u_i u_i^*`` at many frequencies at once.
+    r"""Bures barycenter of rank-one covariances ``u_i u_i^*`` at many frequencies at once.
 
     ``U`` has shape ``(K, F, d)``. Returns ``A`` of shape ``(F, d, K)`` with barycenter
     ``A A^*``, and the report. See :func:`spot_noise_barycenter`, Notes.
@@ -324,13 +356,17 @@ def _multimarginal_rank_one(U, w, tol, max_iter):
     active = np.arange(F)
     eye = np.eye(K)
     tiny = np.finfo(np.float64).tiny
+    # a coordinate update is skipped where its direction is rounding noise: |s_i| at most eps times
+    # sum_j |M_ij| (e.g. every other input vanishes at that frequency)
+    row_cut = np.maximum(np.finfo(np.float64).eps * np.abs(M).sum(axis=-1), tiny)  # (F, K)
     check_every = 3
-    for it in range(int(max_iter)):
-        Va, Ma = V[active], M[active]
+    for it in range(max_iter):
+        Va, Ma, cut = V[active], M[active], row_cut[active]
         for i in range(K):  # a loop over the K inputs (block coordinate ascent)
             s = np.einsum("fj,fjr->fr", Ma[:, i, :], Va) - Ma[:, i, i, None] * Va[:, i]
             n = np.linalg.norm(s, axis=-1, keepdims=True)
-            Va[:, i] = np.where(n > tiny, s / np.where(n > tiny, n, 1.0), Va[:, i])
+            ok = n > cut[:, i, None]
+            Va[:, i] = np.where(ok, s / np.where(ok, n, 1.0), Va[:, i])
         V[active] = Va
         report.iterations = it + 1
         if (it + 1) % check_every and it + 1 < max_iter:
@@ -355,20 +391,20 @@ def _multimarginal_rank_one(U, w, tol, max_iter):
 
 def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
                           method="multimarginal", periodic=True, spatial_dims=2):
-    """Optimal transport (Wasserstein) barycenter of spot noise texture models (slide 35).
+    r"""Optimal transport (Wasserstein) barycenter of spot noise texture models (slide 35).
 
     Parameters
     ----------
     exemplars : sequence of K arrays of shape (n1, n2[, n3][, d]) or GaussianTextureModel
         On one domain with the same channels (otherwise a ``ValueError`` says so).
     weights : ndarray of shape (K,), optional
-        Barycentric weights on the simplex (uniform by default).
-    tol : float, default 1e-10
+        Barycentric weights ``lambda_i`` on the simplex (uniform by default).
+    tol : float in (0, 1], default 1e-10, keyword-only
         Stopping tolerance, frequency by frequency: the certified relative gap of the barycenter
         energy (``"multimarginal"``) or the fixed-point residual (the other methods).
-    max_iter : int, default 3000
+    max_iter : int, default 3000, keyword-only
         A few hard frequencies may need many iterations; only those are iterated.
-    method : {"multimarginal", "fixed_point", "alvarez_esteban"}
+    method : {"multimarginal", "fixed_point", "alvarez_esteban"}, keyword-only
         ``"multimarginal"`` (default, fast, exact for rank-one inputs); the other two run
         :func:`ottools.gaussian.bures_barycenter` on all the ``d x d`` covariances, from the
         Euclidean mean (slow: for checks on small images).
@@ -378,7 +414,7 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
     Returns
     -------
     model : StationaryGaussianModel
-        Mean ``sum_i w_i m_i`` and, per frequency, the square root of the barycenter covariance;
+        Mean ``sum_i lambda_i m_i`` and, per frequency, the square root of the barycenter covariance;
         sample it with :func:`synthesize` (a ``d``-channel white noise). It is not a spot noise
         in general (see Notes): :meth:`StationaryGaussianModel.ranks` gives the rank per frequency.
     report : ottools.gaussian.BarycenterReport
@@ -387,21 +423,22 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
     Notes
     -----
     The barycenter of stationary Gaussian models is stationary and decouples over frequencies:
-    ``c(w)`` minimises ``sum_i w_i B(c, c_i(w))^2`` (Bures), i.e. solves the fixed point
-    ``c = sum_i w_i (c^{1/2} c_i c^{1/2})^{1/2}`` (Agueh-Carlier 2011; Xia et al. 2014). The zero
+    ``c(w)`` minimises ``sum_i lambda_i B(c, c_i(w))^2`` (Bures), i.e. solves the fixed point
+    ``c = sum_i lambda_i (c^{1/2} c_i c^{1/2})^{1/2}`` (Agueh-Carlier 2011; Xia et al. 2014). The zero
     frequency is skipped (all covariances vanish there). Started from a rank-one ``c_i`` this
     fixed point stays rank-one and converges to a wrong point: the fixed-point methods start from
-    the Euclidean mean ``sum_i w_i c_i(w)`` (MATH.md 7.3). They converge slowly here: with
+    the Euclidean mean ``sum_i lambda_i c_i(w)`` (a singular start is refused by
+    :func:`ottools.gaussian.bures_barycenter` for this reason). They converge slowly here: with
     rank-one inputs the barycenter is often rank-deficient.
 
     The default method uses that the inputs are rank one, ``c_i = u_i u_i^*``. The barycenter is
-    the law of ``sum_i w_i X_i`` for the optimal multi-marginal coupling of the ``X_i ~ N(0, c_i)``
+    the law of ``sum_i lambda_i X_i`` for the optimal multi-marginal coupling of the ``X_i ~ N(0, c_i)``
     (Agueh-Carlier, Prop. 4.2); writing ``X_i = u_i z_i`` with standard scalar ``z_i`` and
     ``R = E[z z^*]`` (a ``K x K`` correlation matrix), it solves the small semidefinite program
 
-        ``max <M, R>`` over ``R >= 0`` with ``R_ii = 1``, ``M_ij = w_i w_j u_i^* u_j``,
+        ``max <M, R>`` over ``R >= 0`` with ``R_ii = 1``, ``M_ij = lambda_i lambda_j u_i^* u_j``,
 
-    and ``c = U W R W U^*`` (``U = [u_1 ... u_K]``, ``W = diag(w)``); ``tr c`` is the energy
+    and ``c = U L R L U^*`` (``U = [u_1 ... u_K]``, ``L = diag(lambda)``); ``tr c`` is the energy
     to maximise. It is solved for all frequencies at once by block coordinate ascent on
     ``R = V V^*`` (``v_i <- sum_{j != i} M_ij v_j / |...|``), started from the independent
     coupling ``R = Id``. Each frequency stops when the duality gap (a bound from the dual
@@ -413,8 +450,8 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
     ``r (r + 1) / 2 <= K``; Li and Tam 1994), and a linear objective reaches its maximum at one:
     for ``K <= 3`` inputs the barycenter is (generically) rank one at every complex frequency, a
     spot noise again; rank two needs ``K >= 4`` or real data (the self-conjugate frequencies, or
-    inputs with real Gram matrices such as the rotated triple of MATH.md 7.3, whose barycenter is
-    ``Id / 4``). On natural colour textures rank > 1 stays rare (tour 11 maps it).
+    inputs with real Gram matrices such as three rank-one inputs along directions at 0, 60 and
+    120 degrees, whose barycenter is ``Id / 4``). On natural colour textures rank > 1 stays rare (tour 11 maps it).
 
     References
     ----------
@@ -436,19 +473,17 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
     >>> bary.root_hat.shape, report.converged
     ((8, 5, 3, 3), True)
     """
-    if isinstance(exemplars, (np.ndarray, GaussianTextureModel)) or not hasattr(exemplars, "__len__"):
-        raise ValueError("exemplars must be a list of K exemplars or models")
-    if len(exemplars) < 1:
-        raise ValueError("exemplars must hold at least one exemplar")
-    if method not in ("multimarginal", "fixed_point", "alvarez_esteban"):
-        raise ValueError(f'method must be "multimarginal", "fixed_point" or "alvarez_esteban", got {method!r}')
-    if not np.isfinite(tol) or tol <= 0:
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    exemplars = check_sequence(exemplars, "exemplars")
+    tol = check_tol(tol, "tol")
+    max_iter = check_max_iter(max_iter, "max_iter")
+    method = check_option(method, "method", _BARYCENTER_METHODS)
+    periodic = check_bool(periodic, "periodic")
+    spatial_dims = _spatial_dims(spatial_dims)
     names = [f"exemplars[{i}]" for i in range(len(exemplars))]
     models = []
     for f, name in zip(exemplars, names):
         models.append(_as_spot_model(f, name, models[0].spatial_dims if models else spatial_dims, periodic))
-    _check_same_domain(models, names)
+    _same_domain(models, names)
     K = len(models)
     w = check_simplex(weights, K, "weights")
     ref = models[0]
@@ -458,13 +493,11 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
         A, report = _multimarginal_rank_one(U, w, tol, max_iter)
         C = A @ np.conj(np.swapaxes(A, -1, -2))
     else:
-        from ottools.gaussian import bures_barycenter  # noqa: PLC0415 (heavy path, checks only)
-
         covs = U[..., :, None] * np.conj(U[..., None, :])
         # frequencies where every input vanishes stay 0 (residual 0 there)
-        C, report = bures_barycenter(covs, w, tol=tol, max_iter=max_iter, method=method)
+        C, report = _bures_barycenter(covs, w, tol, max_iter, method, warn=None)
     root = np.zeros((U.shape[1] + 1, d, d), dtype=np.complex128)
-    root[1:] = _psd_sqrt(0.5 * (C + np.conj(np.swapaxes(C, -1, -2))))
+    root[1:] = _sqrtm(0.5 * (C + np.conj(np.swapaxes(C, -1, -2))))
     if not report.converged:
         warnings.warn(
             f"spot_noise_barycenter did not reach tol={tol:g} in {max_iter} iterations at every "
@@ -473,12 +506,11 @@ def spot_noise_barycenter(exemplars, weights=None, *, tol=1e-10, max_iter=3000,
         )
     mean = np.tensordot(w, np.stack([m.mean for m in models]), axes=(0, 0))
     grey = all(m.grey for m in models)
-    return StationaryGaussianModel(mean=mean, root_hat=root.reshape(grid + (d, d)), shape=ref.shape,
-                                   grey=grey), report
+    return StationaryGaussianModel._trusted(mean, root.reshape(grid + (d, d)), ref.shape, grey), report
 
 
 def synthesize(model, rng=None, *, dtype=np.float64):
-    """A sample of a stationary Gaussian texture model, on the model's domain.
+    r"""A sample of a stationary Gaussian texture model, on the model's domain.
 
     Parameters
     ----------
@@ -499,16 +531,14 @@ def synthesize(model, rng=None, *, dtype=np.float64):
     ``d``-channel white noise and ``K_hat = c_hat^{1/2}`` (Xia et al. 2014), ``f_hat(0) = N m``.
     For a rank-one ``c_hat`` both give the same law.
     """
+    rng = check_rng(rng)
+    dtype = check_dtype(dtype, "dtype")
     if isinstance(model, GaussianTextureModel):
-        return _synthesize(model, None, rng, shared_noise=True, random_phase=False, dtype=dtype)
+        return _synthesize(model, model.shape, rng, shared_noise=True, random_phase=False, dtype=dtype)
     if not isinstance(model, StationaryGaussianModel):
-        raise ValueError(
+        raise ArgumentTypeError(
             f"model must be a GaussianTextureModel or a StationaryGaussianModel, got {type(model).__name__}"
         )
-    rng = check_rng(rng)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     cdtype = np.complex64 if dtype == np.float32 else np.complex128
     W_hat = _white_noise_hat(model.shape, rng, model.n_channels, dtype)
     f_hat = np.einsum("...ij,...j->...i", model.root_hat.astype(cdtype, copy=False), W_hat)

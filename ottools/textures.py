@@ -4,8 +4,8 @@ Taught in ``tours/09_gaussian_textures.ipynb`` (slides 26-29 of the talk). Mixin
 (geodesics, distances and barycenters) is in :mod:`ottools.texture_mixing`, the synthetic videos of
 tour 12 in :mod:`ottools.videos`.
 
-Conventions (``../shared/reference/MATH.md`` sections 0 and 5)
--------------------------------------------------------------
+Conventions
+-----------
 * A *field* is a real array of shape ``(n1, n2, d)`` (an image with ``d`` channels), ``(n1, n2)``
   (a grey image), or, with ``spatial_dims=3``, ``(n1, n2, n3, d)`` / ``(n1, n2, n3)`` (a video).
   The channel axis is always the **last** one and is optional; the first ``spatial_dims`` axes are
@@ -34,12 +34,25 @@ pixels or frequencies.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import fft as sfft
 
-from ottools._validate import as_float_array, check_dense_size, check_rng
+from ottools._validate import (
+    ArgumentTypeError,
+    as_complex_array,
+    as_float_array,
+    check_bool,
+    check_dense_size,
+    check_dtype,
+    check_int,
+    check_memory,
+    check_rng,
+    check_shape,
+    check_tol,
+)
 
 __all__ = [
     "GaussianTextureModel",
@@ -61,22 +74,21 @@ MAX_COVARIANCE_BYTES = 80 * 1024**2
 
 
 # --------------------------------------------------------------------------------------------
-# input checks
+# fields and output shapes (the checks themselves are those of ottools._validate)
 # --------------------------------------------------------------------------------------------
-def _check_spatial_dims(spatial_dims):
-    if isinstance(spatial_dims, bool) or spatial_dims not in (1, 2, 3):
-        raise ValueError(
-            f"spatial_dims must be 2 (images) or 3 (videos) (1 for signals), got {spatial_dims!r}"
-        )
-    return int(spatial_dims)
+def _spatial_dims(spatial_dims):
+    return check_int(spatial_dims, "spatial_dims", minimum=1, maximum=3)
 
 
 def _as_field(u, name, spatial_dims):
-    """Return ``(x, grey)``: ``x`` float64 of shape ``(n1, ..., nD, d)`` and whether ``u`` was grey."""
-    spatial_dims = _check_spatial_dims(spatial_dims)
-    arr = np.asarray(u) if not isinstance(u, GaussianTextureModel) else None
+    r"""Return ``(x, grey)``: ``x`` float64 of shape ``(n1, ..., nD, d)`` and whether ``u`` was grey.
+
+    ``spatial_dims`` is already checked."""
+    if isinstance(u, _GridModel):
+        raise ArgumentTypeError(f"{name} must be an array here, got a {type(u).__name__}")
+    arr = np.asarray(u) if isinstance(u, (np.ndarray, list, tuple)) else None
     if arr is None:
-        raise ValueError(f"{name} must be an array here, got a GaussianTextureModel")
+        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(u).__name__}")
     if arr.ndim not in (spatial_dims, spatial_dims + 1):
         kind = {1: "a signal", 2: "an image", 3: "a video"}[spatial_dims]
         shape_txt = ", ".join(f"n{k + 1}" for k in range(spatial_dims))
@@ -98,30 +110,30 @@ def _out(x, grey):
     return x[..., 0] if grey else x
 
 
-def _check_shape(shape, exemplar_shape, name="shape"):
-    """Output spatial shape: ``None`` (the exemplar's) or a tuple at least as large on every axis."""
+def _synthesis_bytes(shape, d, itemsize):
+    r"""Memory of one synthesis on ``shape``: the padded spot and its FFT, the noise and its FFT,
+    the product and the output, about ``N_out (4 d + 2)`` numbers of ``itemsize`` bytes."""
+    return float(np.prod([float(n) for n in shape])) * (4 * d + 2) * itemsize
+
+
+def _output_shape(shape, exemplar_shape, d, itemsize=8):
+    r"""Output spatial shape: ``None`` (the exemplar's) or integers at least the exemplar's on every
+    axis, whose synthesis fits in :data:`ottools._validate.MAX_DENSE_BYTES`."""
+    D = len(exemplar_shape)
     if shape is None:
-        return tuple(exemplar_shape)
-    if np.isscalar(shape):
-        shape = (shape,) * len(exemplar_shape)
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        raise ValueError(f"{name} must be a tuple of {len(exemplar_shape)} integers, got {shape!r}") from None
-    if len(shape) != len(exemplar_shape) or not all(
-        isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape
-    ):
-        raise ValueError(
-            f"{name} must be a tuple of {len(exemplar_shape)} integers (the spatial size of the "
-            f"output, without the channel axis), got {shape!r}"
-        )
-    shape = tuple(int(s) for s in shape)
-    if any(s < e for s, e in zip(shape, exemplar_shape)):
-        raise ValueError(
-            f"{name}={shape} is smaller than the exemplar {tuple(exemplar_shape)} on some axis; "
-            f"the spot cannot be cropped without changing the model: crop the exemplar first "
-            f"(the output must be at least as large as the exemplar on every axis)"
-        )
+        shape = tuple(exemplar_shape)
+    else:
+        if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
+            shape = (shape,) * D
+        shape = check_shape(shape, "shape", ndim=D)
+        if any(s < e for s, e in zip(shape, exemplar_shape)):
+            raise ValueError(
+                f"shape={shape} is smaller than the exemplar {tuple(exemplar_shape)} on some axis; "
+                f"the spot cannot be cropped without changing the model: crop the exemplar first "
+                f"(the output must be at least as large as the exemplar on every axis)"
+            )
+    check_memory(_synthesis_bytes(shape, d, itemsize), f"a synthesis of shape={shape}",
+                 hint="synthesise a smaller texture, or in float32")
     return shape
 
 
@@ -133,7 +145,7 @@ def _axes(spatial_dims):
 
 
 def _laplacian_symbol(shape):
-    """Eigenvalues ``sum_k (2 - 2 cos(2 pi w_k / n_k))`` of the periodic Laplacian on the rfft grid."""
+    r"""Eigenvalues ``sum_k (2 - 2 cos(2 pi w_k / n_k))`` of the periodic Laplacian on the rfft grid."""
     D = len(shape)
     lam = 0.0
     for k, n in enumerate(shape):
@@ -144,7 +156,7 @@ def _laplacian_symbol(shape):
 
 
 def _white_noise_hat(shape, rng, channels, dtype):
-    """rfftn of real white noise ``N(0, Id)`` of spatial ``shape``, with ``channels`` channels
+    r"""rfftn of real white noise ``N(0, Id)`` of spatial ``shape``, with ``channels`` channels
     (``None``: one noise, shape ``(*rfft_shape, 1)``, broadcast over the channels)."""
     c = 1 if channels is None else channels
     W = rng.standard_normal(tuple(shape) + (c,), dtype=dtype)
@@ -152,7 +164,7 @@ def _white_noise_hat(shape, rng, channels, dtype):
 
 
 def _boundary_image_hat(x, spatial_dims):
-    """rfftn of Moisan's boundary image ``v = Lap_per x - Lap_int x`` in ``O(N d)`` plus FFTs of the
+    r"""rfftn of Moisan's boundary image ``v = Lap_per x - Lap_int x`` in ``O(N d)`` plus FFTs of the
     borders only: along axis ``k``, ``v = -J`` on the first slice and ``+J`` on the last one, with
     ``J = x(last) - x(first)``, so ``v_hat(w) = (exp(2i pi w_k / n_k) - 1) J_hat(w without w_k)``."""
     shape = x.shape[:spatial_dims]
@@ -179,7 +191,7 @@ def _boundary_image_hat(x, spatial_dims):
 
 
 def _smooth_hat(x, spatial_dims):
-    """rfftn of Moisan's smooth component: ``s_hat = v_hat / lambda`` (``w != 0``), ``s_hat(0) = 0``."""
+    r"""rfftn of Moisan's smooth component: ``s_hat = v_hat / lambda`` (``w != 0``), ``s_hat(0) = 0``."""
     lam = _laplacian_symbol(x.shape[:spatial_dims])
     lam.flat[0] = 1.0  # the zero frequency is set apart: s has zero mean
     s_hat = _boundary_image_hat(x, spatial_dims)
@@ -192,7 +204,7 @@ def _smooth_hat(x, spatial_dims):
 # periodic + smooth decomposition
 # --------------------------------------------------------------------------------------------
 def periodic_smooth_decomposition(u, *, spatial_dims=2):
-    """Moisan's periodic plus smooth decomposition ``u = p + s``, channel by channel.
+    r"""Moisan's periodic plus smooth decomposition ``u = p + s``, channel by channel.
 
     Parameters
     ----------
@@ -231,13 +243,14 @@ def periodic_smooth_decomposition(u, *, spatial_dims=2):
     >>> bool(np.allclose(p + s, u)), round(float(s.mean()), 12)
     (True, 0.0)
     """
+    spatial_dims = _spatial_dims(spatial_dims)
     x, grey = _as_field(u, "u", spatial_dims)
     s = sfft.irfftn(_smooth_hat(x, spatial_dims), s=x.shape[:spatial_dims], axes=_axes(spatial_dims))
     return _out(x - s, grey), _out(s, grey)
 
 
 def periodic_component(u, *, spatial_dims=2):
-    """Periodic component ``p`` of Moisan's decomposition ``u = p + s`` (see
+    r"""Periodic component ``p`` of Moisan's decomposition ``u = p + s`` (see
     :func:`periodic_smooth_decomposition`, which also returns the smooth part ``s``).
 
     Parameters
@@ -256,14 +269,17 @@ def periodic_component(u, *, spatial_dims=2):
     >>> bool(abs(p[0] - p[-1]).sum() < abs(u[0] - u[-1]).sum())
     True
     """
-    return periodic_smooth_decomposition(u, spatial_dims=spatial_dims)[0]
+    spatial_dims = _spatial_dims(spatial_dims)
+    x, grey = _as_field(u, "u", spatial_dims)
+    s = sfft.irfftn(_smooth_hat(x, spatial_dims), s=x.shape[:spatial_dims], axes=_axes(spatial_dims))
+    return _out(x - s, grey)
 
 
 # --------------------------------------------------------------------------------------------
 # the stationary Gaussian (spot noise) model
 # --------------------------------------------------------------------------------------------
 class _GridModel:
-    """What the texture models share: a spatial grid ``shape`` and a mean colour ``mean`` of shape (d,)."""
+    r"""What the texture models share: a spatial grid ``shape`` and a mean colour ``mean`` of shape (d,)."""
 
     @property
     def spatial_dims(self):
@@ -271,7 +287,7 @@ class _GridModel:
 
     @property
     def n_pixels(self):
-        """``N = n1 * n2 [* n3]``."""
+        r"""``N = n1 * n2 [* n3]``."""
         return int(np.prod(self.shape))
 
     @property
@@ -279,11 +295,35 @@ class _GridModel:
         return int(np.shape(self.mean)[-1])
 
 
+def _rfft_grid(shape):
+    r"""Shape of the rfftn of a real field of spatial ``shape`` (half of the last axis)."""
+    return tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
+
+
+def _vanishes_at_zero(coef_hat, D):
+    r"""Is the zero-frequency coefficient 0 up to rounding (relative to the largest coefficient)?"""
+    zero = np.abs(coef_hat[(0,) * D]).max(initial=0.0)
+    return zero <= 1e-12 * np.abs(coef_hat).max(initial=0.0)
+
+
+def _model_grid(shape, mean, grey):
+    r"""The fields both texture models share, checked: ``shape``, ``mean`` (finite, ``d >= 1``), ``grey``."""
+    shape = check_shape(shape, "shape", ndim=(1, 2, 3))
+    mean = as_float_array(mean, "mean", ndim=1)
+    if mean.shape[0] < 1:
+        raise ValueError("mean must hold one value per channel (d >= 1), got an empty array")
+    grey = check_bool(grey, "grey")
+    if grey and mean.shape[0] != 1:
+        raise ValueError(f"grey=True needs one channel, got a mean of {mean.shape[0]} channels")
+    return shape, mean, grey
+
+
 @dataclass(frozen=True, eq=False)
 class GaussianTextureModel(_GridModel):
-    """Stationary Gaussian (spot noise) texture model, usually from :func:`estimate_model`.
+    r"""Stationary Gaussian (spot noise) texture model, usually from :func:`estimate_model`.
 
-    It is stored in Fourier, where the covariance is diagonal by blocks.
+    It is stored in Fourier, where the covariance is diagonal by blocks. The constructor checks
+    its fields (finite values, matching shapes, a spot of zero mean).
 
     Attributes
     ----------
@@ -292,7 +332,8 @@ class GaussianTextureModel(_GridModel):
     spot_hat : complex ndarray of shape (n1, n2 // 2 + 1, d) (``(n1, n2, n3 // 2 + 1, d)`` for videos)
         ``scipy.fft.rfftn`` over the spatial axes of the normalised centred texton
         ``t = (f0 - m) / sqrt(N)``; ``spot_hat[0, 0] = 0``. The covariance is
-        ``c_hat(w) = t_hat(w) t_hat(w)^*`` (rank one per frequency).
+        ``c_hat(w) = t_hat(w) t_hat(w)^*`` (rank one per frequency, :attr:`cov_hat`). As for any
+        rfft, the spot in space is ``irfftn(spot_hat)``, which keeps the Hermitian part only.
     shape : tuple of int
         Spatial shape ``(n1, n2[, n3])`` of the exemplar.
     grey : bool
@@ -308,35 +349,70 @@ class GaussianTextureModel(_GridModel):
     grey: bool = False
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __post_init__(self):
+        shape, mean, grey = _model_grid(self.shape, self.mean, self.grey)
+        spot_hat = as_complex_array(self.spot_hat, "spot_hat")
+        want = _rfft_grid(shape) + (mean.shape[0],)
+        if spot_hat.shape != want:
+            raise ValueError(
+                f"spot_hat must have shape {want} (the rfft grid of shape={shape}, then the "
+                f"{mean.shape[0]} channel(s) of mean), got {spot_hat.shape}"
+            )
+        if not _vanishes_at_zero(spot_hat, len(shape)):
+            raise ValueError("spot_hat must vanish at the zero frequency (the spot has zero mean; "
+                             "the mean colour is mean)")
+        for key, value in (("shape", shape), ("mean", mean), ("spot_hat", spot_hat), ("grey", grey)):
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_cache", {})
+
+    @classmethod
+    def _trusted(cls, mean, spot_hat, shape, grey=False):
+        r"""A model from fields that are right by construction (no checks)."""
+        obj = object.__new__(cls)
+        for key, value in (("mean", mean), ("spot_hat", spot_hat), ("shape", tuple(shape)),
+                           ("grey", bool(grey)), ("_cache", {})):
+            object.__setattr__(obj, key, value)
+        return obj
+
     @classmethod
     def from_spot(cls, mean, spot, *, grey=False):
-        """Model with mean ``mean`` (``d,``) and spatial texton ``spot`` (``(n1, n2[, n3], d)``,
+        r"""Model with mean ``mean`` (``d,``) and spatial texton ``spot`` (``(n1, n2[, n3], d)``,
         its mean is removed) so that samples are ``mean + spot * W``."""
-        spot = as_float_array(spot, "spot")
         mean = as_float_array(mean, "mean", ndim=1)
-        if spot.ndim < 2 or spot.shape[-1] != mean.shape[0]:
+        spot = as_float_array(spot, "spot", ndim=(2, 3, 4))
+        if spot.shape[-1] != mean.shape[0] or spot.size == 0:
             raise ValueError(
                 f"spot must have shape (n1, n2[, n3], d) with d = len(mean) = {mean.shape[0]}, "
                 f"got {spot.shape}"
             )
+        shape, mean, grey = _model_grid(spot.shape[:-1], mean, grey)
         D = spot.ndim - 1
-        _check_spatial_dims(D)
         spot_hat = sfft.rfftn(spot, axes=_axes(D))
         spot_hat[(0,) * D] = 0.0
-        return cls(mean=mean, spot_hat=spot_hat, shape=tuple(spot.shape[:-1]), grey=bool(grey))
+        return cls._trusted(mean, spot_hat, shape, grey)
 
     @property
     def spot(self):
-        """The texton ``t = (f0 - m) / sqrt(N)`` in space, shape ``(n1, n2[, n3], d)`` (cached)."""
+        r"""The texton ``t = (f0 - m) / sqrt(N)`` in space, shape ``(n1, n2[, n3], d)`` (cached)."""
         if "spot" not in self._cache:
             self._cache["spot"] = sfft.irfftn(self.spot_hat, s=self.shape, axes=_axes(self.spatial_dims))
         return self._cache["spot"]
 
+    @property
+    def cov_hat(self):
+        r"""Per-frequency covariance ``c_hat(w) = t_hat(w) t_hat(w)^*`` on the rfft grid, shape
+        ``(*rfft_grid, d, d)`` (rank one, 0 at ``w = 0``)."""
+        u = self.spot_hat
+        return u[..., :, None] * np.conj(u[..., None, :])
+
     def spot_hat_on(self, shape=None, dtype=np.float64):
-        """rfftn of the spot zero-padded to the spatial ``shape`` (at least the exemplar's), in
+        r"""rfftn of the spot zero-padded to the spatial ``shape`` (at least the exemplar's), in
         the complex precision matching ``dtype``; cached. Shape ``(*rfft_shape, d)``."""
-        shape = _check_shape(shape, self.shape)
-        dtype = np.dtype(dtype)
+        dtype = check_dtype(dtype, "dtype")
+        shape = _output_shape(shape, self.shape, self.n_channels, dtype.itemsize)
+        return self._spot_hat_on(shape, dtype)
+
+    def _spot_hat_on(self, shape, dtype):
         key = (shape, dtype.str)
         if key not in self._cache:
             if shape == self.shape:
@@ -351,7 +427,7 @@ class GaussianTextureModel(_GridModel):
 
 
 def estimate_model(f0, *, periodic=True, spatial_dims=2):
-    """Estimate the stationary Gaussian (spot noise) model of one exemplar.
+    r"""Estimate the stationary Gaussian (spot noise) model of one exemplar.
 
     Parameters
     ----------
@@ -389,7 +465,13 @@ def estimate_model(f0, *, periodic=True, spatial_dims=2):
     >>> model.mean, model.shape, float(abs(model.spot).max())
     (array([0.5, 0.5, 0.5]), (4, 5), 0.0)
     """
-    x, grey = _as_field(f0, "f0", spatial_dims)
+    periodic = check_bool(periodic, "periodic")
+    spatial_dims = _spatial_dims(spatial_dims)
+    return _estimate_model(f0, "f0", periodic, spatial_dims)
+
+
+def _estimate_model(f0, name, periodic, spatial_dims):
+    x, grey = _as_field(f0, name, spatial_dims)
     shape = x.shape[:spatial_dims]
     n = int(np.prod(shape))
     origin = (0,) * spatial_dims
@@ -399,17 +481,18 @@ def estimate_model(f0, *, periodic=True, spatial_dims=2):
         f_hat -= _smooth_hat(x, spatial_dims)
     f_hat[origin] = 0.0  # remove the mean
     f_hat /= np.sqrt(n)
-    return GaussianTextureModel(mean=mean, spot_hat=f_hat, shape=tuple(shape), grey=grey)
+    return GaussianTextureModel._trusted(mean, f_hat, shape, grey)
 
 
-def _as_model(f0, spatial_dims, periodic):
+def _as_model(f0, name, spatial_dims, periodic):
+    r"""A model given, or estimated from an exemplar (``spatial_dims`` and ``periodic`` checked)."""
     if isinstance(f0, GaussianTextureModel):
         return f0
-    return estimate_model(f0, periodic=periodic, spatial_dims=spatial_dims)
+    return _estimate_model(f0, name, periodic, spatial_dims)
 
 
 def apply_covariance(model, v):
-    """Apply the model's covariance to a field: ``Sigma v`` in ``O(N d log N)`` by FFT.
+    r"""Apply the model's covariance to a field: ``Sigma v`` in ``O(N d log N)`` by FFT.
 
     Parameters
     ----------
@@ -436,8 +519,7 @@ def apply_covariance(model, v):
     >>> round(float(apply_covariance(model, delta)[0, 0]), 6)  # the pixel variance
     2.916667
     """
-    if not isinstance(model, GaussianTextureModel):
-        raise ValueError(f"model must be a GaussianTextureModel (from estimate_model), got {type(model).__name__}")
+    _texture_model(model)
     x, grey = _as_field(v, "v", model.spatial_dims)
     if x.shape[:-1] != model.shape or x.shape[-1] != model.n_channels:
         want = model.shape if model.grey else model.shape + (model.n_channels,)
@@ -450,7 +532,7 @@ def apply_covariance(model, v):
 
 
 def covariance_matrix(model):
-    """The dense ``Nd x Nd`` covariance matrix of a (tiny) model, for teaching and testing only.
+    r"""The dense ``Nd x Nd`` covariance matrix of a (tiny) model, for teaching and testing only.
 
     Rows and columns are indexed by ``(x, i)`` in C order (pixel, then channel), i.e. the order of
     ``f.ravel()`` for a field of shape ``(n1, n2[, n3], d)``. Refused above
@@ -466,8 +548,11 @@ def covariance_matrix(model):
         ``Sigma[(x, i), (y, j)] = sum_u t_i(u) t_j(u + y - x) = c(x - y)_{ij}`` (periodic indices), built directly
         from this spatial formula (no FFT), symmetric positive semi-definite of rank ``<= N - 1``.
     """
-    if not isinstance(model, GaussianTextureModel):
-        raise ValueError(f"model must be a GaussianTextureModel, got {type(model).__name__}")
+    _texture_model(model)
+    return _covariance_matrix(model)
+
+
+def _covariance_matrix(model):
     N, d = model.n_pixels, model.n_channels
     check_dense_size(
         (N * d, N * d), "covariance_matrix", itemsize=8, limit=MAX_COVARIANCE_BYTES,
@@ -491,7 +576,7 @@ def covariance_matrix(model):
 
 
 def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
-    """Sample the model the textbook way, ``f = m + A w`` with ``Sigma + eps Id = A A^T`` (Cholesky).
+    r"""Sample the model the textbook way, ``f = m + A w`` with ``Sigma + eps Id = A A^T`` (Cholesky).
 
     Only for tiny images (``O((Nd)^3)`` time, ``O((Nd)^2)`` memory); :func:`spot_noise` samples
     the same law in ``O(N d log N)``.
@@ -500,7 +585,7 @@ def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
     ----------
     model : GaussianTextureModel
     rng : None, int or numpy.random.Generator
-    jitter : float, default 1e-10
+    jitter : float in (0, 1], default 1e-10
         ``eps = jitter * mean(diag(Sigma))`` is added to the diagonal: a spot-noise covariance is
         singular (rank ``<= N - 1`` in ``R^{Nd}``) and a Cholesky factorisation needs ``Sigma > 0``.
     return_factor : bool, default False
@@ -512,12 +597,19 @@ def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
     A : ndarray of shape (N d, N d), only if ``return_factor``
     eps : float, only if ``return_factor``
     """
+    _texture_model(model)
     rng = check_rng(rng)
-    if not np.isfinite(jitter) or jitter <= 0:
-        raise ValueError(f"jitter must be a positive number, got {jitter!r}")
+    jitter = check_tol(jitter, "jitter")
+    return_factor = check_bool(return_factor, "return_factor")
     S = covariance_matrix(model)
-    eps = jitter * max(float(np.trace(S)) / S.shape[0], 1.0e-300)
-    A = np.linalg.cholesky(S + eps * np.eye(S.shape[0]))
+    eps = jitter * max(float(np.trace(S)) / S.shape[0], np.finfo(np.float64).tiny)
+    try:
+        A = np.linalg.cholesky(S + eps * np.eye(S.shape[0]))
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"jitter={jitter:g} is too small: Sigma + eps Id is not positive definite in floating "
+            f"point (Sigma is singular); use a jitter of at least about 1e-12"
+        ) from None
     w = rng.standard_normal(S.shape[0])
     f = (A @ w).reshape(model.shape + (model.n_channels,)) + model.mean
     f = _out(f, model.grey)
@@ -527,14 +619,30 @@ def cholesky_synthesis(model, rng=None, *, jitter=1e-10, return_factor=False):
 # --------------------------------------------------------------------------------------------
 # synthesis
 # --------------------------------------------------------------------------------------------
-def _synthesize(model, shape, rng, *, shared_noise, random_phase, dtype):
-    shape = _check_shape(shape, model.shape)
+def _texture_model(model, name="model"):
+    if not isinstance(model, GaussianTextureModel):
+        raise ArgumentTypeError(
+            f"{name} must be a GaussianTextureModel (from estimate_model), got {type(model).__name__}"
+        )
+    return model
+
+
+def _sample(f0, shape, rng, periodic, shared_noise, spatial_dims, dtype, random_phase):
+    r"""The boundary of :func:`spot_noise` and :func:`random_phase_noise`: every check, then the core."""
+    periodic = check_bool(periodic, "periodic")
+    shared_noise = check_bool(shared_noise, "shared_noise")
+    spatial_dims = _spatial_dims(spatial_dims)
+    dtype = check_dtype(dtype, "dtype")
     rng = check_rng(rng)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    model = _as_model(f0, "f0", spatial_dims, periodic)
+    shape = _output_shape(shape, model.shape, model.n_channels, dtype.itemsize)
+    return _synthesize(model, shape, rng, shared_noise=shared_noise, random_phase=random_phase, dtype=dtype)
+
+
+def _synthesize(model, shape, rng, *, shared_noise, random_phase, dtype):
+    r"""A sample of ``model`` on the checked spatial ``shape``: ``m + t * W`` (or its random phase)."""
     axes = _axes(len(shape))
-    t_hat = model.spot_hat_on(shape, dtype)
+    t_hat = model._spot_hat_on(shape, dtype)
     W_hat = _white_noise_hat(shape, rng, None if shared_noise else model.n_channels, dtype)
     if random_phase:
         # e^{i theta} with theta = arg W_hat: odd phase (theta(-w) = -theta(w)), uniform, and
@@ -549,7 +657,7 @@ def _synthesize(model, shape, rng, *, shared_noise, random_phase, dtype):
 
 def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, spatial_dims=2,
                dtype=np.float64):
-    """Asymptotic discrete spot noise (ADSN): a sample of the exemplar's stationary Gaussian model.
+    r"""Asymptotic discrete spot noise (ADSN): a sample of the exemplar's stationary Gaussian model.
 
     Parameters
     ----------
@@ -601,13 +709,12 @@ def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, sp
     >>> f.shape, bool(np.allclose(f.mean(axis=(0, 1)), f0.mean(axis=(0, 1))))
     ((16, 12, 3), True)
     """
-    model = _as_model(f0, spatial_dims, periodic)
-    return _synthesize(model, shape, rng, shared_noise=shared_noise, random_phase=False, dtype=dtype)
+    return _sample(f0, shape, rng, periodic, shared_noise, spatial_dims, dtype, random_phase=False)
 
 
 def random_phase_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True,
                        spatial_dims=2, dtype=np.float64):
-    """Random phase noise (RPN): the exemplar's Fourier modulus with a random phase.
+    r"""Random phase noise (RPN): the exemplar's Fourier modulus with a random phase.
 
     Parameters
     ----------
@@ -648,12 +755,11 @@ def random_phase_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=
     >>> bool(np.allclose(abs(np.fft.fft2(f)), abs(np.fft.fft2(f0))))
     True
     """
-    model = _as_model(f0, spatial_dims, periodic)
-    return _synthesize(model, shape, rng, shared_noise=shared_noise, random_phase=True, dtype=dtype)
+    return _sample(f0, shape, rng, periodic, shared_noise, spatial_dims, dtype, random_phase=True)
 
 
 def log_spectrum(u, *, spatial_dims=2):
-    """Centred log-modulus spectrum ``log(1 + |u_hat|)``, averaged over channels, for display.
+    r"""Centred log-modulus spectrum ``log(1 + |u_hat|)``, averaged over channels, for display.
 
     Parameters
     ----------
@@ -666,6 +772,7 @@ def log_spectrum(u, *, spatial_dims=2):
         Zero frequency at the centre (``fftshift``); the mean is removed first so that the
         zero frequency does not dominate the colour scale.
     """
+    spatial_dims = _spatial_dims(spatial_dims)
     x, _ = _as_field(u, "u", spatial_dims)
     axes = _axes(spatial_dims)
     x = x - x.mean(axis=axes)
@@ -675,7 +782,7 @@ def log_spectrum(u, *, spatial_dims=2):
 
 
 def enlarge_model(f, shape, *, periodic=True, spatial_dims=2):
-    """The spot noise model of an exemplar on a larger domain (its spot zero-padded).
+    r"""The spot noise model of an exemplar on a larger domain (its spot zero-padded).
 
     Mixing needs models on one Fourier grid; resizing the exemplars would change the scale of the
     texture, zero-padding the spot does not (the pixel covariance ``sum_u t(u) t(u)^T`` is kept).
@@ -698,8 +805,12 @@ def enlarge_model(f, shape, *, periodic=True, spatial_dims=2):
     B. Galerne, Y. Gousseau, J.-M. Morel, IEEE TIP 2011; Xia et al., SIAM J. Imaging Sci. 2014
     (model resizing).
     """
-    model = f if isinstance(f, GaussianTextureModel) else estimate_model(f, periodic=periodic, spatial_dims=spatial_dims)
-    shape = _check_shape(shape, model.shape)
-    spot_hat = np.array(model.spot_hat_on(shape, np.float64), dtype=np.complex128)
+    periodic = check_bool(periodic, "periodic")
+    spatial_dims = _spatial_dims(spatial_dims)
+    model = _as_model(f, "f", spatial_dims, periodic)
+    if shape is None:
+        raise ArgumentTypeError("shape must be a tuple of integers (the larger spatial shape), got None")
+    shape = _output_shape(shape, model.shape, model.n_channels)
+    spot_hat = np.array(model._spot_hat_on(shape, np.dtype(np.float64)), dtype=np.complex128)
     spot_hat[(0,) * len(shape)] = 0.0
-    return GaussianTextureModel(mean=model.mean, spot_hat=spot_hat, shape=shape, grey=model.grey)
+    return GaussianTextureModel._trusted(model.mean, spot_hat, shape, model.grey)

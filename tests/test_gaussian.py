@@ -1,9 +1,11 @@
-"""Tests of ottools.gaussian: MATH.md 6.5, 7.7 and T17-T23 of section 9.
+"""Tests of ottools.gaussian: closed forms, identities and invariances of the Bures-Wasserstein geometry.
 
 Tolerances: products of a few well-conditioned 3 x 3 matrices in float64 carry errors of about
-1e-14 relative, so identities between positive definite matrices are checked to 1e-10. Square roots
-of rank-deficient matrices are only accurate to sqrt(eps) ~ 1e-8 (a rounding eigenvalue of 1e-16
-becomes 1e-8), so rank-deficient identities are checked to 1e-6.
+1e-14 relative, so identities between positive definite matrices are checked to 1e-10. Identities
+through the map or the geodesic of rank-deficient covariances involve the pseudo-inverse of a
+matrix whose zero eigenvalues are rounding noise: they are checked to 1e-6 relative.
+Every draw comes from the seeded ``rng`` fixture (tests/conftest.py) or ``make_rng``: the suite
+passes for every OTTOOLS_TEST_SEED.
 """
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from ottools import gaussian as g
+from seeds import make_rng
 
 
 def rand_spd(rng, k, d, floor=0.1):
@@ -26,11 +29,6 @@ def rot(theta):
 
 def rotated(theta, a):
     return rot(theta) @ np.diag([1.0, a**2]) @ rot(theta).T
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 # ---------------------------------------------------------------- matrix functions
@@ -54,14 +52,34 @@ def test_matrix_functions_batched(rng, complex_):
 
 def test_matrix_functions_singular(rng):
     u = rng.standard_normal((3, 1))
-    S = u @ u.T  # rank one: the clipped square root is u u^T / |u|
+    S = u @ u.T  # rank one: the square root is u u^T / |u|
+    # the rounding eigenvalues (~1e-16 |S|) count as 0, so the root is exact to rounding, not sqrt(eps)
     R = g.sqrtm(S)
-    assert np.allclose(R, S / np.linalg.norm(u), atol=1e-7)  # sqrt(eps) accuracy
+    assert np.abs(R - S / np.linalg.norm(u)).max() <= 1e-13 * np.linalg.norm(u)
     P = g.pinv(S)
     assert np.allclose(P, np.linalg.pinv(S), atol=1e-10)
     assert np.allclose(g.inv_sqrtm(S) @ S @ g.inv_sqrtm(S), S / np.trace(S), atol=1e-10)
     with pytest.raises(ValueError, match="positive definite"):
         g.logm(S)
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1.0, 1e30])
+def test_singularity_is_decided_relative_to_the_scale(rng, scale):
+    """logm refuses every rank-deficient matrix whatever the sign of its rounding noise (an absolute
+    test after clipping accepted about half of random rank-one matrices), at any scale; a well
+    conditioned matrix at the same scale is accepted."""
+    U = rng.standard_normal((200, 3, 2))
+    S = scale * U @ np.swapaxes(U, -1, -2)  # 200 rank-two 3 x 3 matrices
+    for k in range(S.shape[0]):
+        with pytest.raises(ValueError, match="positive definite"):
+            g.logm(S[k])
+    with pytest.raises(ValueError, match="positive definite"):
+        g.rao_barycenter(np.stack([scale * np.eye(3), S[0]]))
+    L = g.logm(scale * np.diag([1.0, 2.0, 4.0]))
+    assert np.allclose(np.diag(L), np.log(scale) + np.log([1.0, 2.0, 4.0]), rtol=1e-12)
+    # the square root of a singular matrix is singular (exactly: no sqrt(eps) noise eigenvalue)
+    R = g.sqrtm(S[:5])
+    assert np.all(np.abs(np.linalg.eigvalsh(R)[:, 0]) <= 1e-13 * np.linalg.eigvalsh(R)[:, -1])
 
 
 def test_matrix_function_agrees_with_scipy(rng):
@@ -194,7 +212,7 @@ def test_agrees_with_pot(rng):
     covs, means = rand_spd(rng, 5, 4), rng.standard_normal((5, 4))
     w = rng.dirichlet(np.ones(5))
     mp, Sp = ot.gaussian.bures_wasserstein_barycenter(means, covs, w, eps=1e-13, num_iter=2000)
-    m, S, _ = g.ot_barycenter(means, covs, w, tol=1e-12)
+    (m, S), _ = g.ot_barycenter(means, covs, w, tol=1e-12)
     assert np.allclose(m, mp, atol=1e-12) and np.allclose(S, Sp, atol=1e-10)
 
 
@@ -203,7 +221,7 @@ def test_closed_form_against_exact_discrete_ot():
     measures >= W2 between the Gaussians fitted to them, holds exactly for every sample;
     (ii) it approaches the closed form of the true Gaussians (loose: relative fluctuations of
     the empirical W2 are about 0.02-0.05 at N = 600 in d = 2, measured over seeds)."""
-    rng = np.random.default_rng(1)
+    rng = make_rng(1)
     m0, m1 = np.array([0.0, 0.0]), np.array([2.0, 1.0])
     S0, S1 = rotated(0.3, 0.5), 2 * rotated(1.2, 0.3)
     w2 = g.bures_wasserstein_distance(m0, S0, m1, S1)
@@ -310,7 +328,7 @@ def test_two_inputs_give_the_geodesic_point(rng):
     S0, S1 = rand_spd(rng, 2, 3)
     m0, m1 = rng.standard_normal((2, 3))
     t = 0.3
-    m, S, _ = g.ot_barycenter(np.stack([m0, m1]), np.stack([S0, S1]), [1 - t, t])
+    (m, S), _ = g.ot_barycenter(np.stack([m0, m1]), np.stack([S0, S1]), [1 - t, t])
     mt, St = g.geodesic(m0, S0, m1, S1, t)
     assert np.allclose(m, mt, atol=1e-14) and np.allclose(S, St, atol=1e-9)
 
@@ -328,17 +346,21 @@ def test_commuting_barycenter_closed_form(rng):
 
 
 def test_rank_one_triple_gives_quarter_identity():
-    """Regression test of the pitfall of MATH.md 7.3: from a rank-one start the iteration
-    stays rank one; from the Euclidean mean it reaches Id / 4."""
+    """The rank-one start pitfall (Xia et al. 2014, released code): from a rank-one start the
+    iteration stays rank one; from the Euclidean mean it reaches Id / 4."""
     covs = np.stack([rotated(th, 0.0) for th in (0, np.pi / 3, 2 * np.pi / 3)])
     for method in ("fixed_point", "alvarez_esteban"):
         S, rep = g.bures_barycenter(covs, method=method)
         assert np.allclose(S, np.eye(2) / 4, atol=1e-8), method
-    # from diag(1, 0) exactly, the iterates stay proportional to it and "converge" to a wrong
-    # fixed point (with rounding noise in the zero eigenvalue, as from the 60 degree input, they
-    # escape only after many iterations)
-    S_bad, rep = g.bures_barycenter(covs, init=covs[0])
-    assert rep.converged
+    # a singular init is refused, whatever its scale and its rounding noise
+    for init in (covs[0], covs[1], 1e-20 * covs[2], np.diag([1.0, 1e-17])):
+        with pytest.raises(ValueError, match="init must be positive definite"):
+            g.bures_barycenter(covs, init=init)
+    # by hand from diag(1, 0): Phi(S) stays proportional to it and converges to the wrong point
+    S_bad = covs[0].copy()
+    for _ in range(60):
+        R = g.sqrtm(S_bad)
+        S_bad = np.mean([g.sqrtm(R @ C @ R) for C in covs], axis=0)
     assert np.allclose(S_bad, np.diag([4 / 9, 0.0]), atol=1e-10)  # the wrong fixed point
 
     def energy(M):
@@ -370,7 +392,7 @@ def test_rao_determinant_identity_and_loewner_order(rng):
             R, rep = g.rao_barycenter(covs, w)
             assert rep.converged
             assert np.linalg.det(R) == pytest.approx(np.prod(np.linalg.det(covs) ** w), rel=1e-10)
-            _, S, _ = g.ot_barycenter(np.zeros((3, 2)), covs, w)
+            (_, S), _ = g.ot_barycenter(np.zeros((3, 2)), covs, w)
             E = g.euclidean_barycenter(covs, w)
             assert np.linalg.eigvalsh(E - S).min() >= -1e-10  # OT <= Euclidean
 
@@ -389,7 +411,7 @@ def test_estimate_weighted(rng):
     m, S = g.estimate(X)
     assert np.allclose(m, X.mean(0)) and np.allclose(S, np.cov(X.T, bias=True))
     a = rng.dirichlet(np.ones(20))
-    m, S = g.estimate(X, a)
+    m, S = g.estimate(X, a=a)
     assert np.allclose(S, np.cov(X.T, aweights=a, bias=True))
 
 
@@ -434,7 +456,7 @@ def test_rejects_weights_off_the_simplex():
 
 
 def test_rejects_bad_time_and_method_and_nan():
-    with pytest.raises(ValueError, match="t must lie in"):
+    with pytest.raises(ValueError, match="t must be"):
         g.bures_geodesic(np.eye(2), np.eye(2), 1.5)
     with pytest.raises(ValueError, match="method"):
         g.bures_barycenter(np.stack([np.eye(2)] * 2), method="newton")
@@ -447,7 +469,7 @@ def test_rejects_bad_time_and_method_and_nan():
 def test_non_convergence_is_reported(rng):
     covs = rand_spd(rng, 3, 3)
     with pytest.warns(RuntimeWarning, match="did not reach"):
-        _, _, rep = g.ot_barycenter(np.zeros((3, 3)), covs, max_iter=2)
+        _, rep = g.ot_barycenter(np.zeros((3, 3)), covs, max_iter=2)
     assert not rep.converged and rep.iterations == 2 and len(rep.residuals) == 2
     with pytest.warns(RuntimeWarning, match="did not reach"):
         _, rep = g.rao_barycenter(covs, max_iter=1, tol=1e-30)

@@ -9,11 +9,12 @@ from ottools import gaussian as gs
 from ottools import texture_mixing as mx
 from ottools import textures as tx
 from ottools import videos as vd
+from seeds import make_rng
 
 
 
 def _pair(shape, seed=0):
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     return rng.random(shape), rng.random(shape) ** 2
 
 
@@ -23,22 +24,27 @@ def _ct(A):
 
 @pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
 def test_geodesic_per_frequency_identities(t):
-    # T19. Explicit rational formulas (no square root): rounding ~1e-16 x scale, tol 1e-12.
+    # T19. Explicit rational formulas (no square root). Their rounding error at a frequency grows
+    # with the conditioning kappa = |u0| |u1| / |u1^* u0| of the phase alignment (the map
+    # pi = u1 u1^* / |u1^* u0| divides by the inner product): a few eps * kappa^2 * scale; we allow
+    # 32 eps kappa^2 (measured at most 2.2 over 300 seeds).
     f0, f1 = _pair((9, 8, 3))
     m0, m1 = tx.estimate_model(f0), tx.estimate_model(f1)
     mt = mx.spot_noise_geodesic(m0, m1, t)
-    u0, u1 = m0.spot_hat[1:], m1.spot_hat[1:]  # skip the zero frequency row's first entry below
-    u0, u1, ut = u0.reshape(-1, 3), u1.reshape(-1, 3), mt.spot_hat[1:].reshape(-1, 3)
+    u0, u1 = m0.spot_hat.reshape(-1, 3)[1:], m1.spot_hat.reshape(-1, 3)[1:]  # w = 0 skipped
+    ut = mt.spot_hat.reshape(-1, 3)[1:]
     C0, C1 = u0[:, :, None] * np.conj(u0[:, None, :]), u1[:, :, None] * np.conj(u1[:, None, :])
     ip = np.abs(np.sum(np.conj(u1) * u0, -1))
+    kappa = np.linalg.norm(u0, axis=-1) * np.linalg.norm(u1, axis=-1) / ip
+    bound = 32 * np.finfo(float).eps * kappa**2 * (np.abs(C0).max(axis=(1, 2)) + np.abs(C1).max(axis=(1, 2)))
     pi = C1 / ip[:, None, None]  # the OT map between rank-one covariances
-    scale = np.abs(C0).max() + np.abs(C1).max()
-    assert np.abs(pi @ C0 @ pi - C1).max() < 1e-12 * scale  # pi pushes c0 to c1
+    assert np.all(np.abs(pi @ C0 @ pi - C1).max(axis=(1, 2)) <= bound)  # pi pushes c0 to c1
     L = (1 - t) * np.eye(3) + t * pi
     Ct = L @ C0 @ L  # the Gaussian geodesic of slide 31 (linear part)
-    assert np.abs(Ct - ut[:, :, None] * np.conj(ut[:, None, :])).max() < 1e-12 * scale
-    g1 = mx.spot_noise_geodesic(m0, m1, 1.0).spot_hat[1:].reshape(-1, 3)
-    assert np.abs(g1[:, :, None] * np.conj(g1[:, None, :]) - C1).max() < 1e-12 * scale  # g1 g1^* = u1 u1^*
+    assert np.all(np.abs(Ct - ut[:, :, None] * np.conj(ut[:, None, :])).max(axis=(1, 2)) <= bound)
+    # g1 g1^* = u1 u1^*: a unit phase times u1, rounding only (no division by the inner product)
+    g1 = mx.spot_noise_geodesic(m0, m1, 1.0).spot_hat.reshape(-1, 3)[1:]
+    assert np.abs(g1[:, :, None] * np.conj(g1[:, None, :]) - C1).max() < 1e-12 * np.abs(C1).max()
 
 
 def test_geodesic_grey_textons_interpolate_moduli():
@@ -77,7 +83,7 @@ def test_distance_closed_form_matches_per_frequency_bures():
     m0, m1 = tx.estimate_model(f0), tx.estimate_model(f1)
     g0 = mx.StationaryGaussianModel.from_spot_model(m0)
     g1 = mx.StationaryGaussianModel.from_spot_model(m1)
-    assert np.abs(g0.cov_hat - mx._cov_hat(m0)).max() < 1e-12 * np.abs(g0.cov_hat).max()
+    assert np.abs(g0.cov_hat - m0.cov_hat).max() < 1e-12 * np.abs(g0.cov_hat).max()
     d_closed, d_bures = mx.spot_noise_distance(m0, m1), mx.spot_noise_distance(g0, g1)
     assert abs(d_closed - d_bures) < 1e-6 * d_closed
     # and against the dense W2 between the two Gaussian vectors of R^{Nd} (tiny grey image)
@@ -110,25 +116,25 @@ def test_geodesic_endpoints():
 
 def _phi_residual(C, covs, w):
     """||Phi(C) - C|| / ||C|| per frequency, Phi(C) = sum_i w_i (C^1/2 C_i C^1/2)^1/2."""
-    R = mx._psd_sqrt(C)
-    P = sum(wi * mx._psd_sqrt(R @ Ci @ R) for wi, Ci in zip(w, covs))
+    R = gs.sqrtm(C)
+    P = sum(wi * gs.sqrtm(R @ Ci @ R) for wi, Ci in zip(w, covs))
     return np.linalg.norm(P - C, axis=(-2, -1)) / np.linalg.norm(C, axis=(-2, -1))
 
 
 def test_barycenter_is_a_fixed_point_and_beats_the_euclidean_mean():
     # T21. Rank-deficient square roots are accurate to ~1e-8: residual tol 1e-6.
-    rng = np.random.default_rng(9)
+    rng = make_rng(9)
     ex = [rng.random((10, 8, 3)) ** (k + 1) for k in range(4)]
     w = np.array([0.1, 0.2, 0.3, 0.4])
     bary, report = mx.spot_noise_barycenter(ex, w)
     assert report.converged and report.residuals[-1] <= 1e-10
     C = bary.cov_hat.reshape(-1, 3, 3)[1:]
-    covs = [mx._cov_hat(tx.estimate_model(e)).reshape(-1, 3, 3)[1:] for e in ex]
+    covs = [tx.estimate_model(e).cov_hat.reshape(-1, 3, 3)[1:] for e in ex]
     assert _phi_residual(C, covs, w).max() < 1e-6
     assert np.allclose(bary.mean, sum(wi * e.mean(axis=(0, 1)) for wi, e in zip(w, ex)), atol=1e-14)
 
     def energy(S):
-        return sum(wi * mx._bures2_per_frequency(S, Ci) for wi, Ci in zip(w, covs))
+        return sum(wi * gs.bures_distance(S, Ci) ** 2 for wi, Ci in zip(w, covs))
 
     eucl = sum(wi * Ci for wi, Ci in zip(w, covs))
     assert np.all(energy(C) <= energy(eucl) + 1e-8 * energy(eucl))
@@ -139,7 +145,7 @@ def test_barycenter_of_two_is_the_geodesic_point():
     f0, f1 = _pair((9, 7, 3), seed=10)
     bary, report = mx.spot_noise_barycenter([f0, f1], [0.7, 0.3])
     geo = mx.spot_noise_geodesic(f0, f1, 0.3)
-    C, Cg = bary.cov_hat, mx._cov_hat(geo)
+    C, Cg = bary.cov_hat, geo.cov_hat
     assert np.abs(C - Cg).max() < 1e-10 * np.abs(Cg).max()
     assert np.allclose(bary.mean, geo.mean, atol=1e-14)
 
@@ -147,7 +153,7 @@ def test_barycenter_of_two_is_the_geodesic_point():
 def _rank_one_triple(shape=(8, 6)):
     """Two-channel spot noises whose spots are g(x) (cos a_i, sin a_i), a_i = 0, 60, 120 degrees:
     at every frequency rank-one covariances |g_hat|^2 e_i e_i^T with a barycenter |g_hat|^2 Id / 4."""
-    g = np.random.default_rng(11).random(shape)
+    g = make_rng(11).random(shape)
     angles = np.deg2rad([0.0, 60.0, 120.0])
     return [0.5 + np.stack([np.cos(a) * g, np.sin(a) * g], -1) for a in angles], g
 
@@ -168,12 +174,16 @@ def test_rank_one_triple_gives_a_quarter_of_the_identity(method):
     assert np.all(bary.ranks().ravel()[1:] == 2)  # not a spot noise
 
 
-def test_rank_one_initialisation_converges_to_a_wrong_point():
+def test_rank_one_initialisation_is_refused_and_would_converge_to_a_wrong_point():
     ex, g = _rank_one_triple()
-    C = np.stack([mx._cov_hat(tx.estimate_model(e)).reshape(-1, 2, 2)[1:] for e in ex])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        S, _ = gs.bures_barycenter(C, init=C[0], max_iter=200)
+    C = np.stack([tx.estimate_model(e).cov_hat.reshape(-1, 2, 2)[1:] for e in ex])
+    with pytest.raises(ValueError, match="init must be positive definite"):
+        gs.bures_barycenter(C, init=C[0])
+    # the fixed point by hand from C[0]: Phi(S) lies in the range of S, so it stays rank one
+    S = C[0]
+    for _ in range(50):
+        R = gs.sqrtm(S)
+        S = np.mean([gs.sqrtm(R @ Ci @ R) for Ci in C], axis=0)
     good = np.abs(tx.estimate_model(g).spot_hat[..., 0]).reshape(-1)[1:, None, None] ** 2 * np.eye(2) / 4
     assert np.abs(S - good).max() > 0.1 * np.abs(good).max()  # stuck on a rank-one point
     assert np.all(np.linalg.matrix_rank(S, tol=1e-8 * np.abs(S).max()) <= 1)
@@ -181,7 +191,7 @@ def test_rank_one_initialisation_converges_to_a_wrong_point():
 
 def test_grey_barycenter_averages_textons():
     # d = 1 (co-diagonal): sqrt(c) = sum_i w_i |t_i_hat|, tol 1e-10.
-    rng = np.random.default_rng(12)
+    rng = make_rng(12)
     ex = [rng.random((9, 10)) ** k for k in (1, 2, 3)]
     w = [0.5, 0.25, 0.25]
     bary, _ = mx.spot_noise_barycenter(ex, w)
@@ -192,7 +202,7 @@ def test_grey_barycenter_averages_textons():
 
 def test_barycenter_synthesis_of_a_spot_noise_is_colinear():
     # K_hat W_hat = t_hat (t_hat^* W_hat / |t_hat|): every sample colinear with t_hat, 1e-10.
-    f0 = np.random.default_rng(13).random((8, 10, 3))
+    f0 = make_rng(13).random((8, 10, 3))
     m = tx.estimate_model(f0)
     g = mx.StationaryGaussianModel.from_spot_model(m)
     f = mx.synthesize(g, rng=2)
@@ -204,9 +214,9 @@ def test_barycenter_synthesis_of_a_spot_noise_is_colinear():
 
 
 def test_single_texture_barycenter_and_rank_map():
-    f0 = np.random.default_rng(14).random((8, 6, 3))
+    f0 = make_rng(14).random((8, 6, 3))
     bary, report = mx.spot_noise_barycenter([f0])
-    assert np.abs(bary.cov_hat - mx._cov_hat(tx.estimate_model(f0))).max() < 1e-12
+    assert np.abs(bary.cov_hat - tx.estimate_model(f0).cov_hat).max() < 1e-12
     rmap = mx.rank_map(bary)
     assert rmap.shape == (8, 6) and rmap[4, 3] == 0 and set(np.unique(rmap)) <= {0, 1}
 
@@ -242,7 +252,7 @@ def test_mixing_textures_with_different_channels_is_refused():
 
 
 def test_barycenter_weights_off_the_simplex_are_refused():
-    ex = [np.random.default_rng(k).random((6, 6)) for k in range(3)]
+    ex = [make_rng(k).random((6, 6)) for k in range(3)]
     for w in ([0.5, 0.6, -0.1], [0.2, 0.2, 0.2], [0.5, 0.5]):
         with pytest.raises(ValueError, match="weights"):
             mx.spot_noise_barycenter(ex, w)
@@ -263,7 +273,7 @@ def test_bad_mixing_parameters():
 
 
 def test_enlarged_models_mix_on_a_common_grid():
-    rng = np.random.default_rng(15)
+    rng = make_rng(15)
     small, big = rng.random((6, 7, 3)), rng.random((9, 9, 3))
     m = tx.enlarge_model(small, (9, 9))
     assert m.shape == (9, 9) and np.allclose(m.mean, small.mean(axis=(0, 1)), atol=1e-15)
@@ -299,7 +309,7 @@ def test_show_on_triangle_places_images_at_their_weights():
 def test_barycenter_rank_follows_the_extreme_correlation_matrices():
     # K = 3: rank one at every complex frequency (r^2 <= K); rank 2 only at the real
     # (self-conjugate) ones (r (r + 1) / 2 <= K). K = 6 inputs: rank 2 appears at complex ones.
-    rng = np.random.default_rng(16)
+    rng = make_rng(16)
     ex = [rng.random((16, 16, 3)) ** (k + 1) for k in range(6)]
     real = np.zeros((16, 9), dtype=bool)
     real[np.ix_([0, 8], [0, 8])] = True
