@@ -331,7 +331,6 @@ def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions
     dtype = _check_dtype(dtype)
     if directions is not None:
         fixed = sliced._check_directions(directions, d)
-        fixed_h_pinv = np.linalg.pinv(fixed.T @ fixed / fixed.shape[0], rcond=1e-10, hermitian=True)
     if init is None:
         init = clouds[int(np.argmax(lam))]
     else:
@@ -358,14 +357,7 @@ def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions
 
     rows = None
     for it in range(1, n_iter + 1):
-        if directions is not None:
-            theta, h_pinv = fixed, fixed_h_pinv
-        elif n_directions is None:
-            theta = sliced.random_orthonormal_basis(d, rng)
-            h_pinv = float(d) * np.eye(d)
-        else:
-            theta = sliced.random_directions(n_directions, d, rng)
-            h_pinv = np.linalg.pinv(theta.T @ theta / n_directions, rcond=1e-10, hermitian=True)
+        theta = fixed if directions is not None else sliced._step_directions(d, n_directions, rng)
         k = theta.shape[0]
         theta_t = theta.astype(dtype)
         px = theta_t @ Z.T.astype(dtype)  # (K, n)
@@ -380,7 +372,7 @@ def sliced_barycenter(clouds, weights=None, n_iter=20, *, step=1.0, n_directions
             rows = np.arange(k)[:, None]
         residual = np.empty((k, n), dtype=np.float64)
         residual[rows, order] = np.take_along_axis(px, order, axis=1) - quantiles
-        Z -= step * (((residual.T @ theta) / k) @ h_pinv)
+        Z -= (step * sliced._newton_scale(theta)) * (residual.T @ theta)
         if callback is not None:
             callback(it, Z + centre, theta)
     return Z + centre

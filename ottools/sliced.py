@@ -590,17 +590,35 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
 
     Z = X.copy()
     for it in range(1, n_iter + 1):
-        if n_directions is None:
-            theta = random_orthonormal_basis(d, rng)
-        else:
-            theta = random_directions(n_directions, d, rng)
+        theta = _step_directions(d, n_directions, rng)
         px = theta @ Z.T
         targets, _ = _projected_targets(px, theta @ Y.T, a, b)
-        # sum_theta r_theta theta as an (N, d) array, scaled by d / max(K, d) (see Notes)
-        Z -= (step * d / max(theta.shape[0], d)) * ((px - targets).T @ theta)
+        # the scalar Newton step (see Notes) on sum_theta r_theta theta, an (N, d) array
+        Z -= (step * _newton_scale(theta)) * ((px - targets).T @ theta)
         if callback is not None:
             callback(it, Z, theta)
     return Z
+
+
+def _step_directions(d, n_directions, rng):
+    """The directions of one descent step: a Haar-random orthonormal basis (``n_directions=None``)
+    or ``n_directions`` independent uniform directions; shape (K, d)."""
+    if n_directions is None:
+        return random_orthonormal_bases(1, d, rng)[0]
+    return random_directions(n_directions, d, rng)
+
+
+def _newton_scale(theta):
+    r"""The scalar Newton step of :math:`E_\Theta` for the directions ``theta`` (K, d).
+
+    Returns :math:`\alpha / K` with :math:`\alpha = \operatorname{tr}H_\Theta / \operatorname{tr}H_\Theta^2`,
+    :math:`H_\Theta = \frac1K\Theta^\top\Theta`, so that one step is
+    ``X -= step * _newton_scale(theta) * residual.T @ theta`` (see :func:`sliced_transport`). With
+    :math:`S = \Theta^\top\Theta` (d, d) it is :math:`\operatorname{tr}S / \|S\|_F^2`. Shared by
+    :func:`sliced_transport` and :func:`ottools.barycenters.sliced_barycenter`.
+    """
+    S = theta.T @ theta
+    return float(np.trace(S) / np.sum(S * S))
 
 
 # ----------------------------------------------------------------------------------------------
