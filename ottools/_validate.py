@@ -521,3 +521,70 @@ def as_complex_array(x, name, *, ndim=None):
     if arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
+
+
+def check_clouds(clouds, name="clouds", *, d=None, min_len=1):
+    """A list (or tuple) of point clouds ``(N_i, d)`` sharing their dimension ``d``; returns a list of arrays.
+
+    Each cloud is checked by :func:`check_points` under the name ``name[i]``; a single array is
+    refused (wrap it in a list), as are clouds of different dimensions.
+
+    >>> [X.shape for X in check_clouds([[[0.0, 1.0]], np.zeros((3, 2))])]
+    [(1, 2), (3, 2)]
+    """
+    if isinstance(clouds, np.ndarray):
+        raise ArgumentTypeError(
+            f"{name} must be a list of point clouds (N_i, d), got a single array of shape {clouds.shape}; "
+            f"wrap it in a list"
+        )
+    clouds = check_sequence(clouds, name, min_len=min_len)
+    out = [check_points(X, f"{name}[{i}]", d=d) for i, X in enumerate(clouds)]
+    dims = {X.shape[1] for X in out}
+    if len(dims) > 1:
+        shapes = ", ".join(str(X.shape) for X in out)
+        raise ValueError(f"{name} must all live in the same dimension d, got shapes {shapes}")
+    return out
+
+
+def check_directions(directions, name="directions", *, d, unit_tol=1e-6):
+    """Unit vectors of ``R^d``, one per row: an array ``(K, d)`` (a 1-D array is one direction).
+
+    Each row must have a Euclidean norm within ``unit_tol`` of 1 (the directions are not silently
+    normalised).
+
+    >>> check_directions([1.0, 0.0], d=2)
+    array([[1., 0.]])
+    """
+    theta = as_float_array(directions, name, ndim=(1, 2))
+    if theta.ndim == 1:
+        theta = theta[None, :]
+    if theta.shape[0] < 1:
+        raise ValueError(f"{name} must hold at least one direction, got shape {theta.shape}")
+    if theta.shape[1] != d:
+        raise ValueError(f"{name} must have shape (K, {d}) to match the points, got {theta.shape}")
+    norms = np.linalg.norm(theta, axis=1)
+    if np.any(np.abs(norms - 1.0) > unit_tol):
+        raise ValueError(
+            f"{name} must be unit vectors (one per row), got norms between {norms.min():.6g} and "
+            f"{norms.max():.6g}; divide each row by its norm"
+        )
+    return theta
+
+
+def check_colours(x, name, *, channels=3):
+    """Colours in ``[0, 1]``: an image ``(H, W, channels)`` (:func:`check_image`) or a cloud ``(N, channels)``.
+
+    Returns the colours as a float64 array of shape ``(N, channels)`` (row-major pixel order for an
+    image).
+
+    >>> check_colours(np.zeros((2, 2, 3), dtype=np.uint8), "img").shape
+    (4, 3)
+    """
+    arr = np.asarray(x) if not isinstance(x, (str, bytes)) and x is not None else x
+    if isinstance(arr, np.ndarray) and arr.ndim == 3:
+        return check_image(arr, name, allow_grey=False).reshape(-1, channels)
+    X = check_points(x, name, d=channels)
+    lo, hi = float(X.min()), float(X.max())
+    if lo < 0.0 or hi > 1.0:
+        raise ValueError(f"{name} must hold colours in [0, 1], got range [{lo:.4g}, {hi:.4g}]")
+    return X
