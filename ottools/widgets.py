@@ -123,7 +123,6 @@ def render(draw, values=None, *, dpi=None):
     values = {} if values is None else dict(values)
     dpi = _check_dpi(dpi)
     before = set(plt.get_fignums())
-    made = []
     try:
         returned = draw(**values)
         made = [plt.figure(n) for n in plt.get_fignums() if n not in before]
@@ -249,7 +248,7 @@ class FigureWidget(ipywidgets.VBox):
     choices : dict or None
         For precomputed widgets: name -> the list of values of that control.
     play : ipywidgets.Play or None
-        The Play button of a :func:`player`.
+        The Play button of a :func:`player`; ``link`` is its ``jslink`` to the animated slider.
     render_ms : list of float
         Time, in milliseconds, of every drawing made so far (call of ``draw`` and PNG encoding).
     """
@@ -262,7 +261,7 @@ class FigureWidget(ipywidgets.VBox):
         self.controls = dict(controls)
         self.choices = choices
         self.frames = None if choices is None else {}
-        self.play = play
+        self.play, self.link = play, None
         self.render_ms = []
         for name, control in self.controls.items():
             _label(name, control)
