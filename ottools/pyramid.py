@@ -3,6 +3,7 @@ r"""The undecimated steerable pyramid, computed in the Fourier domain (Simoncell
 The multiscale, oriented domain of pyramid-based texture synthesis: Heeger & Bergen (1995) match
 the histogram of every band of this pyramid; Rabin, Peyre, Delon & Bernot (2011) replace these 1-D
 matchings by sliced optimal transport of the colour clouds of the bands (:func:`band_clouds`).
+No tour teaches it yet.
 
 Conventions
 -----------
@@ -416,7 +417,11 @@ def analysis(img, n_scales, n_orientations):
 
     Notes
     -----
-    The masks ``psi_b`` are those of :func:`steerable_masks`. They form a Parseval frame:
+    The masks ``psi_b`` are those of :func:`steerable_masks`: with ``r = |omega| / pi``,
+    ``theta = atan2(omega_1, omega_2)`` and ``n = K - 1``, ``psi_high = Hr(r)``,
+    ``psi_(j,k) = (-i)^n alpha_K cos(theta - pi k / K)^n L(2^j r) Hr(2^(j+1) r)`` and
+    ``psi_low = L(2^J r)``, where ``L`` is a raised cosine in ``log2 r`` falling from 1 at
+    ``r = 1/2`` to 0 at ``r = 1`` and ``Hr = sqrt(1 - L^2)``. They form a Parseval frame:
     ``sum_b ||coeffs[b]||^2 = ||img||^2`` and :func:`synthesis` (the adjoint) inverts this
     function exactly. Band ``(j, k)`` holds the oscillations of radius ``r`` in
     ``[2^-(j+2), 2^-j]`` (``r = 1`` at the Nyquist frequency) and angle ``theta`` near ``pi k / K``
