@@ -4,7 +4,7 @@ Tolerances: the masks are products of a few cosines, sines and a logarithm (each
 1 ulp), and the bands come from FFTs of size N <= 4096 in float64, whose rounding error is a few
 1e-16 times the data scale times log N. So 1e-14 on sums of squared masks (measured up to 3.6e-15) and
 1e-12 on FFT identities, relative to the scale of the data (measured a few 1e-15), leave a margin
-of 10 to 100 while still catching any wrong constant (alpha_K, a missing square root, a factor 2 in
+(about 3 for the masks at K = 8, deterministic; 100 or more for the FFT identities) while still catching any wrong constant (alpha_K, a missing square root, a factor 2 in
 a radius) or index (an orientation off by one, a sign of theta).
 """
 
