@@ -56,7 +56,7 @@ def _mixing_cases():
     # every per-frequency 3 x 3 covariance, ottools.gaussian.bures_barycenter, 100 iterations
     ex64 = [data.load_image(k, size=(64, 64), mode="rgb") for k in names]
     models64 = [textures.estimate_model(e) for e in ex64]
-    covs64 = np.stack([texture_mixing._cov_hat(m).reshape(-1, 3, 3)[1:] for m in models64])
+    covs64 = np.stack([m.cov_hat.reshape(-1, 3, 3)[1:] for m in models64])
 
     def peer64():
         with warnings.catch_warnings():

@@ -26,10 +26,8 @@ are set to 0 before square roots (the square root of a rank-one matrix is then e
 ``sqrt(eps)``-accurate) and make a matrix singular for :func:`logm`, for the Rao barycenter and for
 the start of a barycenter iteration. Every rank decision is relative to the matrix's own scale.
 
-A word on the slides: slides 30-31 print the map as ``T(x) = S x + m1 - m0``; the correct map is
-``T(x) = m1 + S (x - m0)`` (the printed one sends ``m0`` to ``S m0 + m1 - m0``); the geodesic of slide
-31 uses the *linear part* ``S``. The "Rao" barycenter of slide 34 is the affine-invariant (Fisher-Rao)
-Karcher mean of the covariances.
+Slides 30-31 print the map as ``T(x) = S x + m1 - m0``; the correct map is ``T(x) = m1 + S (x - m0)``
+(:func:`ot_map`). The "Rao" barycenter of slide 34 is the affine-invariant (Karcher) mean.
 """
 
 from __future__ import annotations
@@ -204,11 +202,9 @@ def sqrtm(S):
 
     Notes
     -----
-    One ``eigh`` per matrix, ``S = V diag(w) V^*``, ``R = V diag(sqrt(w)) V^*``, where the
-    eigenvalues below the rounding level :data:`EIG_RTOL` ``* d * max |w|`` are set to 0 (so a
-    singular matrix has an exactly singular root, instead of rounding noise ``1e-16`` turned into
-    ``1e-8``). Unlike ``scipy.linalg.sqrtm`` (Schur method, one matrix at a time) it is batched
-    over leading axes and never returns complex noise for real input.
+    ``S = V diag(w) V^*``, ``R = V diag(sqrt(w)) V^*`` with the rounding-level eigenvalues set to 0
+    (see the module's numerical rank). Unlike ``scipy.linalg.sqrtm`` (Schur method, one matrix at a
+    time) it is batched and never returns complex noise for real input.
 
     Examples
     --------
@@ -281,12 +277,6 @@ def logm(S):
     -------
     ndarray of shape (..., d, d)
         Hermitian, ``expm(logm(S)) = S``.
-
-    Notes
-    -----
-    A matrix is singular when its smallest eigenvalue is at most :data:`EIG_RTOL` ``* d`` times its
-    largest: a relative test, so the answer for a rank-one matrix does not depend on the sign of
-    its rounding noise.
 
     Examples
     --------
@@ -657,8 +647,7 @@ def bures_barycenter(covs, weights=None, *, tol=1e-10, max_iter=500, method="fix
     max_iter = check_max_iter(max_iter, "max_iter")
     method = check_option(method, "method", _BARYCENTER_METHODS)
     covs, w = _covariance_family(covs, weights)
-    if init is not None:
-        init = _positive_definite_init(init, covs.shape[1:])
+    init = None if init is None else _positive_definite_init(init, covs.shape[1:])
     return _bures_barycenter(covs, w, tol, max_iter, method, init)
 
 
@@ -721,12 +710,11 @@ def rao_barycenter(covs, weights=None, *, tol=1e-10, max_iter=200, init=None):
     mean minimises ``sum_i lambda_i ||log(S^{-1/2} S_i S^{-1/2})||_F^2``. Fixed point (Riemannian
     gradient descent with unit step):
     ``S <- S^{1/2} exp(sum_i lambda_i log(S^{-1/2} S_i S^{-1/2})) S^{1/2}``.
-    The unit step overshoots when the inputs are far apart (anisotropy ``1 : 100``): the update
-    is ``S <- S^{1/2} exp(eta G) S^{1/2}`` with the step ``eta = 2 / (1 + sum_i lambda_i h(r_i))``
-    built on the Hessian bound of Bini and Iannazzo, ``h(r) = (r / 2) coth(r / 2)``, ``r_i`` the
-    spread of the log-eigenvalues of ``S^{-1/2} S_i S^{-1/2}`` (``eta = 1`` for close inputs),
-    halved if the energy does not decrease enough (Armijo test). The residual is ``||G||_F`` at
-    each iterate. Its determinant is the weighted geometric mean: ``det S = prod_i det(S_i)^{lambda_i}``.
+    The unit step overshoots for far apart inputs: the update is ``S <- S^{1/2} exp(eta G) S^{1/2}``,
+    ``eta = 2 / (1 + sum_i lambda_i h(r_i))`` from the Hessian bound ``h(r) = (r / 2) coth(r / 2)`` of
+    Bini and Iannazzo (``r_i`` the spread of the log-eigenvalues of ``S^{-1/2} S_i S^{-1/2}``),
+    halved when the energy does not decrease enough (Armijo). The residual is ``||G||_F``.
+    ``det S = prod_i det(S_i)^{lambda_i}`` (the weighted geometric mean).
 
     References
     ----------
@@ -993,8 +981,7 @@ def ot_barycenter(means, covs, weights=None, *, tol=1e-10, max_iter=500, method=
             f"means and covs must describe the same number of Gaussians, got {means.shape[0]} "
             f"and {covs.shape[0]}"
         )
-    if init is not None:
-        init = _positive_definite_init(init, covs.shape[1:])
+    init = None if init is None else _positive_definite_init(init, covs.shape[1:])
     S, report = _bures_barycenter(covs, w, tol, max_iter, method, init)
     return (np.tensordot(w, means, axes=(0, 0)), S), report
 

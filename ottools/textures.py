@@ -86,7 +86,7 @@ def _as_field(u, name, spatial_dims):
     ``spatial_dims`` is already checked."""
     if isinstance(u, _GridModel):
         raise ArgumentTypeError(f"{name} must be an array here, got a {type(u).__name__}")
-    arr = np.asarray(u) if isinstance(u, (np.ndarray, list, tuple)) else None
+    arr = np.asarray(u) if isinstance(u, (np.ndarray, list, tuple)) or hasattr(u, "__array__") else None
     if arr is None:
         raise ArgumentTypeError(f"{name} must be a numeric array, got {type(u).__name__}")
     if arr.ndim not in (spatial_dims, spatial_dims + 1):

@@ -1,4 +1,5 @@
-"""Tests of ottools.textures (the texture model and its synthesis): MATH.md section 5.5 (T13-T16 of section 9) and the bad inputs.
+"""Tests of ottools.textures (the texture model and its synthesis): Fourier diagonalisation, spot noise,
+random phase noise, Moisan's periodic component, and the bad inputs.
 
 Tolerances: identities computed by a few FFTs of size N <= 4096 in float64 carry a rounding error
 of a few 1e-16 times the data scale times log N, so 1e-12 (relative to the scale) leaves a wide
@@ -14,7 +15,7 @@ from seeds import make_rng
 
 
 def _brute_force_covariance(f0):
-    """Dense covariance of the stationary model from its spatial definition (MATH.md 5.2),
+    """Dense covariance of the stationary model from its spatial definition,
     with plain loops over the shifts: Sigma[(x, i), (y, j)] = (1/N) sum_u g_i(u) g_j(u + y - x)."""
     shape, d = f0.shape[:-1], f0.shape[-1]
     N = int(np.prod(shape))
@@ -43,7 +44,7 @@ def test_fourier_covariance_matches_brute_force(shape, rng):
     S = _brute_force_covariance(f0)
     v = rng.standard_normal(shape)
     scale = np.abs(S).max() * np.abs(v).sum()
-    # Sigma v by FFT = brute-force matrix-vector product (MATH.md 5.5: 1e-12, verified 2.7e-15)
+    # Sigma v by FFT = brute-force matrix-vector product (rounding of a few FFTs: 2.7e-15 measured)
     assert np.abs(tx.apply_covariance(model, v).ravel() - S @ v.ravel()).max() <= 1e-12 * scale
     # the module's dense matrix (built from the spatial formula, no FFT) is the same matrix
     assert np.abs(tx.covariance_matrix(model) - S).max() <= 1e-12 * np.abs(S).max()
@@ -149,7 +150,7 @@ def _relative_periodogram_error(f0, K, shared_noise):
 
 def test_spot_noise_monte_carlo_covariance(rng):
     """E[f_hat f_hat^*] = g_hat g_hat^*: the averaged periodogram of K samples is within 3/sqrt(K)
-    (relative Frobenius; MATH.md 5.5, verified 0.0495 at K = 400; per frequency |W_hat|^2 / N is
+    (relative Frobenius; measured 0.0495 at K = 400; per frequency |W_hat|^2 / N is
     exponential(1), so the relative error of an average of K is ~1/sqrt(K))."""
     f0 = rng.random((8, 8, 3))
     K = 400
