@@ -1,7 +1,5 @@
 """Tests of ottools.texture_mixing: geodesics, distances and barycenters of spot noises (T19-T22)."""
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -321,3 +319,31 @@ def test_barycenter_rank_follows_the_extreme_correlation_matrices():
     assert rep3.converged and np.all(b3.ranks()[~real] <= 1)
     b6, rep6 = mx.spot_noise_barycenter(ex)
     assert rep6.converged and np.any(b6.ranks()[~real] == 2)
+
+
+def test_barycenter_scalar_parameters_are_checked():
+    ex = [make_rng(k).random((6, 6, 3)) for k in range(3)]
+    for bad in (np.nan, np.inf, -1.0, 0.0):  # never a false "converged" after one iteration
+        with pytest.raises(ValueError, match="tol"):
+            mx.spot_noise_barycenter(ex, tol=bad)
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="max_iter"):
+            mx.spot_noise_barycenter(ex, max_iter=bad)
+    with pytest.raises(TypeError, match="max_iter"):
+        mx.spot_noise_barycenter(ex, max_iter=2.5)
+    with pytest.raises(ValueError, match="rtol"):
+        mx.spot_noise_geodesic(ex[0], ex[1], 0.5, rtol=np.nan)
+
+
+def test_stationary_model_fields_are_checked():
+    bary, _ = mx.spot_noise_barycenter([make_rng(k).random((6, 5, 3)) for k in range(2)])
+    with pytest.raises(ValueError, match="mean contains"):
+        mx.StationaryGaussianModel(mean=np.array([np.nan, 0.0, 0.0]), root_hat=bary.root_hat, shape=bary.shape)
+    with pytest.raises(ValueError, match="root_hat must have shape"):
+        mx.StationaryGaussianModel(mean=bary.mean, root_hat=bary.root_hat[:-1], shape=bary.shape)
+    with pytest.raises(ValueError, match="positive semi-definite"):
+        mx.StationaryGaussianModel(mean=bary.mean, root_hat=-bary.root_hat, shape=bary.shape)
+    same = mx.StationaryGaussianModel(mean=bary.mean, root_hat=bary.root_hat, shape=list(bary.shape))
+    # the constructor keeps the Hermitian part of root_hat: equal up to rounding
+    assert same.shape == bary.shape
+    assert np.abs(same.cov_hat - bary.cov_hat).max() <= 1e-14 * np.abs(bary.cov_hat).max()

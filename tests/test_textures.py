@@ -434,3 +434,18 @@ def test_from_spot_checks_its_inputs():
         tx.GaussianTextureModel.from_spot(np.zeros(3), np.zeros((4, 4, 2)))
     with pytest.raises(ValueError, match="mean must be 1-D"):
         tx.GaussianTextureModel.from_spot(np.zeros((3, 1)), np.zeros((4, 4, 3)))
+
+
+def test_model_fields_are_checked(rng):
+    model = tx.estimate_model(rng.random((6, 5, 3)))
+    with pytest.raises(ValueError, match="mean contains"):  # a NaN mean would give NaN textures
+        tx.GaussianTextureModel(mean=np.array([np.nan, 0.5, 0.5]), spot_hat=model.spot_hat, shape=(6, 5))
+    with pytest.raises(ValueError, match="spot_hat must have shape"):  # an IndexError later, before
+        tx.GaussianTextureModel(mean=model.mean, spot_hat=model.spot_hat[:, :2], shape=(6, 5))
+    with pytest.raises(ValueError, match="zero frequency"):
+        tx.GaussianTextureModel(mean=model.mean, spot_hat=model.spot_hat + 1.0, shape=(6, 5))
+    same = tx.GaussianTextureModel(mean=model.mean.tolist(), spot_hat=model.spot_hat, shape=[6, 5])
+    assert same.shape == (6, 5) and np.array_equal(tx.spot_noise(same, rng=1), tx.spot_noise(model, rng=1))
+    assert np.allclose(model.cov_hat, model.spot_hat[..., :, None] * np.conj(model.spot_hat[..., None, :]))
+    with pytest.raises(ValueError, match="jitter"):
+        tx.cholesky_synthesis(tx.estimate_model(rng.random((4, 4))), jitter=np.nan)
