@@ -519,6 +519,7 @@ def synthesize(model, rng=None, *, dtype=np.float64):
         Fix it to compare models: with the same seed, only the model changes (a geodesic, a
         barycenter slider).
     dtype : float32 or float64, default float64
+        Output dtype (and precision of the noise and of the FFTs).
 
     Returns
     -------

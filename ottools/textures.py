@@ -678,7 +678,8 @@ def spot_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=True, sp
         tour as the classic mistake.
     spatial_dims : int, default 2 (3 for videos)
     dtype : float32 or float64, default float64
-        Precision of the noise and of the FFTs (float32 is faster for large outputs).
+        Output dtype, also the precision of the noise and of the FFTs (float32 is faster for
+        large outputs).
 
     Returns
     -------
@@ -730,6 +731,7 @@ def random_phase_noise(f0, shape=None, rng=None, *, periodic=True, shared_noise=
         channels, hence the colours); ``False`` draws one phase per channel (the mistake).
     spatial_dims : int, default 2
     dtype : float32 or float64, default float64
+        Output dtype (and precision of the noise and of the FFTs).
 
     Returns
     -------
