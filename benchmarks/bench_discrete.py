@@ -22,7 +22,7 @@ def cases():
         Case(
             "wasserstein_1d weighted",
             "1e6 + 1e6",
-            lambda: discrete.wasserstein_1d(x, y, a, b, p=2),
+            lambda: discrete.wasserstein_1d(x, y, a=a, b=b, p=2),
             peer=lambda: float(ot.wasserstein_1d(x, y, a, b, p=2)) ** 0.5,
             peer_name="ot.wasserstein_1d",
             quality=relative_difference,
@@ -67,7 +67,7 @@ def cases():
         return f"nnz {nnz} <= {N1 + N2 - 1}: {nnz <= N1 + N2 - 1}; {relative_difference(cost, peer)}"
 
     out.append(
-        Case("kantorovich (highs-ds)", f"{N1}x{N2}", lambda: discrete.kantorovich(ak, bk, Ck),
+        Case("kantorovich (highs-ds)", f"{N1}x{N2}", lambda: discrete.kantorovich(Ck, a=ak, b=bk),
              peer=lambda: ot.emd2(ak, bk, Ck), peer_name="ot.emd2", quality=quality_lp,
              target="< 2 s, vertex", repeat=3)
     )

@@ -30,7 +30,7 @@ def cases():
     )
     out.append(
         Case("sliced_wasserstein_distance float32", f"N={n}, d=3, K={K}",
-             lambda: sliced.sliced_wasserstein_distance(X, Y, directions=theta, dtype=np.float32),
+             lambda: sliced.sliced_wasserstein_distance(X, Y, directions=theta, precision=np.float32),
              peer=pot, peer_name="ot.sliced_wasserstein_distance", quality=relative_difference,
              target=">= 10x faster than POT")
     )
@@ -42,7 +42,7 @@ def cases():
     n_iter = 20
 
     def flow():
-        return sliced.sliced_transport(X, Y, n_iter, rng=np.random.default_rng(2))
+        return sliced.sliced_transport(X, Y, n_iter=n_iter, rng=np.random.default_rng(2))
 
     def remaining(Z, _peer):
         return f"SW^2 {start:.1e} -> {sliced.sliced_energy(Z, Y, fixed):.1e}"

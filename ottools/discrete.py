@@ -1,8 +1,8 @@
-"""Discrete optimal transport: point clouds, histograms, assignment, Kantorovich's linear program.
+r"""Discrete optimal transport: point clouds, histograms, assignment, Kantorovich's linear program.
 
 Taught in tours 01 to 04 (slides 3-10 of the talk).
 
-Conventions (MATH.md section 0), used by every function below:
+Conventions, used by every function below (Peyré and Cuturi 2019, ch. 2):
 
 * a discrete measure is ``mu = sum_i a_i delta_{X_i}`` with ``X`` of shape ``(N, d)`` and weights
   ``a`` on the probability simplex (``None`` means uniform, ``a_i = 1/N``);
@@ -14,27 +14,40 @@ Conventions (MATH.md section 0), used by every function below:
 * a function called ``*_distance`` (and :func:`wasserstein_1d`) returns ``W_p`` itself, never its
   ``p``-th power.
 
-Dense ``N x M`` cost matrices are refused above ``ottools._validate.MAX_DENSE_BYTES`` (2 GiB, about
-``N = M = 16000``): for larger clouds use the sliced Wasserstein distance (``ottools.sliced``).
-POT (``ot.emd``, ``ot.emd2``) is the production library for exact discrete optimal transport;
-the functions here are small, readable and checked against it.
+Memory: every size is checked before anything is allocated, counting the large intermediates,
+against ``ottools._validate.MAX_DENSE_BYTES`` (2 GiB). A dense ``N x M`` cost matrix is one such array
+(about ``N = M = 16000``); the assignment holds two (``N`` about 11,500); Kantorovich's linear
+program needs about :data:`HIGHS_BYTES_PER_VARIABLE` bytes per variable inside HiGHS
+(:data:`MAX_LP_VARIABLES`, e.g. ``N = M = 1300``). For larger clouds use the sliced Wasserstein
+distance (``ottools.sliced``) or POT. POT (``ot.emd``, ``ot.emd2``) is the production library for
+exact discrete optimal transport; the functions here are small, readable and checked against it.
+
+References
+----------
+G. Peyré, M. Cuturi, *Computational Optimal Transport*, FnT ML 11(5-6), 2019.
+F. Santambrogio, *Optimal Transport for Applied Mathematicians*, Birkhauser 2015.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy import optimize, sparse
+from scipy.spatial.distance import cdist
 
 from ottools import _onedim
 from ottools._validate import (
+    MAX_DENSE_BYTES,
     as_float_array,
-    check_dense_size,
+    check_bool,
     check_image,
+    check_max_iter,
+    check_memory,
+    check_option,
     check_points,
     check_positive_int,
+    check_real,
     check_rng,
+    check_shape,
     check_weights,
 )
 
@@ -61,16 +74,23 @@ _SLICED_HINT = (
 )
 
 
-def _check_p(p, *, minimum=0.0, why=""):
-    """The exponent ``p`` of the cost: a finite real number, strictly above ``minimum``
-    (or at least 1 when ``minimum == 1``)."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not np.isfinite(p):
-        raise ValueError(f"p must be a finite real number, got {p!r}")
-    if minimum >= 1 and p < 1:
-        raise ValueError(f"p must be at least 1{why}, got {p}")
-    if p <= 0:
-        raise ValueError(f"p must be positive, got {p}")
-    return float(p)
+def _clouds_pair(X, Y):
+    """Two point clouds of one dimension ``d`` (the message names both when they differ)."""
+    X = check_points(X, "X")
+    Y = check_points(Y, "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y must live in the same dimension d, got X of shape {X.shape} and Y of "
+                         f"shape {Y.shape}")
+    return X, Y
+
+
+def _exponent(p, *, convex=False):
+    """The exponent ``p`` of the cost ``||x - y||^p``: positive, and at least 1 where ``convex``."""
+    p = check_real(p, "p", minimum=0.0, strict=True)
+    if convex and p < 1:
+        raise ValueError(f"p must be at least 1 (for p < 1 the cost is concave: sorting is not optimal "
+                         f"and W_p is not a distance; solve kantorovich(cost_matrix(X, Y, p)) instead), got {p:g}")
+    return p
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +99,7 @@ def _check_p(p, *, minimum=0.0, why=""):
 
 
 def image_to_cloud(img):
-    """The pixels of an image as a point cloud (one point per pixel, its colour).
+    r"""The pixels of an image as a point cloud (one point per pixel, its colour).
 
     Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
 
@@ -107,7 +127,7 @@ def image_to_cloud(img):
 
 
 def cloud_to_image(X, shape):
-    """Put a point cloud of colours back on the pixel grid (inverse of :func:`image_to_cloud`).
+    r"""Put a point cloud of colours back on the pixel grid (inverse of :func:`image_to_cloud`).
 
     Taught in tours 01 (discrete measures) and 04 (histogram equalization).
 
@@ -131,12 +151,7 @@ def cloud_to_image(X, shape):
     True
     """
     X = check_points(X, "X")
-    try:
-        shape = tuple(int(s) for s in shape)
-    except TypeError as exc:
-        raise ValueError(f"shape must be a tuple (H, W) or (H, W, 3), got {shape!r}") from exc
-    if len(shape) not in (2, 3) or min(shape) < 1:
-        raise ValueError(f"shape must be (H, W) or (H, W, c) with positive sizes, got {shape}")
+    shape = check_shape(shape, "shape", ndim=(2, 3))
     c = 1 if len(shape) == 2 else shape[2]
     if X.shape != (shape[0] * shape[1], c):
         raise ValueError(
@@ -147,7 +162,7 @@ def cloud_to_image(X, shape):
 
 
 def sample_pixels(img_or_cloud, n, rng=None, *, return_index=False):
-    """``n`` distinct pixels (or points) drawn uniformly at random, without replacement.
+    r"""``n`` distinct pixels (or points) drawn uniformly at random, without replacement.
 
     Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
 
@@ -175,21 +190,28 @@ def sample_pixels(img_or_cloud, n, rng=None, *, return_index=False):
     >>> sample_pixels(np.arange(10.0)[:, None], 3, rng=0).shape
     (3, 1)
     """
-    arr = np.asarray(img_or_cloud)
-    X = image_to_cloud(arr) if arr.ndim == 3 else check_points(arr, "img_or_cloud")
+    arr = img_or_cloud if isinstance(img_or_cloud, (str, bytes)) or img_or_cloud is None else np.asarray(img_or_cloud)
+    if isinstance(arr, np.ndarray) and arr.ndim == 3:
+        X = check_image(arr, "img_or_cloud").reshape(-1, arr.shape[2] if arr.shape[2] != 1 else 1)
+    else:
+        X = check_points(arr, "img_or_cloud")
     n = check_positive_int(n, "n")
     if n > X.shape[0]:
         raise ValueError(f"n must be at most the number of points ({X.shape[0]}), got {n}")
+    return_index = check_bool(return_index, "return_index")
     idx = check_rng(rng).choice(X.shape[0], size=n, replace=False)
     return (X[idx], idx) if return_index else X[idx]
 
+
+#: Dense ``N x N`` arrays held by :func:`assignment`: the cost matrix and scipy's working copy.
+ASSIGNMENT_ARRAYS = 2
 
 #: Names accepted by :func:`sample_shape`.
 SHAPES = ("gaussian", "disc", "ring", "square", "two_blobs", "crescent")
 
 
 def sample_shape(shape, n, rng=None):
-    """``n`` random points of a simple 2-D shape, to build toy point clouds.
+    r"""``n`` random points of a simple 2-D shape, to build toy point clouds.
 
     Taught in tours 02 (optimal assignment) and 03 (Kantorovich).
 
@@ -211,9 +233,9 @@ def sample_shape(shape, n, rng=None):
     >>> sample_shape("ring", 5, rng=0).shape
     (5, 2)
     """
-    if shape not in SHAPES:
-        raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
+    shape = check_option(shape, "shape", SHAPES)
     n = check_positive_int(n, "n")
+    check_memory(10 * 8.0 * n, "n", hint="draw fewer points")  # u, v, the normal draws, the (n, 2) result
     rng = check_rng(rng)
     u, v = rng.random(n), rng.random(n)
     if shape == "gaussian":
@@ -229,7 +251,7 @@ def sample_shape(shape, n, rng=None):
 
 
 def color_histogram(X, bins=16):
-    """The colour histogram of a cloud: weights on the centres of a regular grid of ``[0, 1]^d``.
+    r"""The colour histogram of a cloud: weights on the centres of a regular grid of ``[0, 1]^d``.
 
     Taught in tour 01 (``tours/01_discrete_measures.ipynb``).
 
@@ -262,17 +284,24 @@ def color_histogram(X, bins=16):
     X = check_points(X, "X")
     bins = check_positive_int(bins, "bins")
     N, d = X.shape
-    check_dense_size((bins**d,), "color_histogram(bins)", hint="use fewer bins")
+    K = float(bins) ** d
+    # X * bins and the cells (N, d), the flat cell indices (N,), the counts and weights (K,), the
+    # centres (K, d): 8 bytes each
+    check_memory(8.0 * (2 * N * d + N + 2 * K + K * d), "bins",
+                 hint=f"a histogram with bins**d = {K:.3g} cells is too large; use fewer bins")
     if X.min() < 0.0 or X.max() > 1.0:
         raise ValueError(
             f"X must hold colours in [0, 1], got range [{X.min():.4g}, {X.max():.4g}]"
         )
+    K = bins**d
     cells = np.minimum((X * bins).astype(np.int64), bins - 1)
     flat = np.ravel_multi_index(tuple(cells.T), (bins,) * d)
-    weights = np.bincount(flat, minlength=bins**d) / N
+    weights = np.bincount(flat, minlength=K) / N
     axes = (np.arange(bins) + 0.5) / bins
-    centres = np.stack(np.meshgrid(*([axes] * d), indexing="ij"), axis=-1).reshape(-1, d)
-    return centres, weights
+    centres = np.empty((bins,) * d + (d,))
+    for k in range(d):  # loop over the d axes only
+        centres[..., k] = axes.reshape((1,) * k + (bins,) + (1,) * (d - k - 1))
+    return centres.reshape(-1, d), weights
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,7 +310,7 @@ def color_histogram(X, bins=16):
 
 
 def cost_matrix(X, Y, p=2):
-    """The ground cost ``C[i, j] = ||X_i - Y_j||^p`` between two clouds.
+    r"""The ground cost ``C[i, j] = ||X_i - Y_j||^p`` between two clouds.
 
     Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
 
@@ -299,8 +328,9 @@ def cost_matrix(X, Y, p=2):
 
     Notes
     -----
-    The squared distances are summed coordinate by coordinate (exact: ``C[i, i] = 0`` when
-    ``X_i = Y_i``, unlike the ``|x|^2 + |y|^2 - 2 x.y`` expansion). A matrix above
+    The squared distances are summed coordinate by coordinate (``scipy.spatial.distance.cdist``;
+    exact: ``C[i, i] = 0`` when ``X_i = Y_i``, unlike the ``|x|^2 + |y|^2 - 2 x.y`` expansion), then
+    raised to the power ``p / 2`` in place: the result is the only large array. A matrix above
     ``MAX_DENSE_BYTES`` (2 GiB) is refused; use the sliced methods of ``ottools.sliced``.
 
     Examples
@@ -308,21 +338,24 @@ def cost_matrix(X, Y, p=2):
     >>> cost_matrix([[0.0, 0.0]], [[3.0, 4.0]], p=1)
     array([[5.]])
     """
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y", d=X.shape[1])
-    p = _check_p(p)
-    check_dense_size((X.shape[0], Y.shape[0]), "cost_matrix", hint=_SLICED_HINT)
+    X, Y = _clouds_pair(X, Y)
+    p = _exponent(p)
+    check_memory(8.0 * X.shape[0] * Y.shape[0], "cost_matrix(X, Y)", hint=_SLICED_HINT)
+    return _cost_matrix(X, Y, p)
+
+
+def _cost_matrix(X, Y, p):
+    """``||X_i - Y_j||^p`` on checked clouds: one ``(N, M)`` array, powers taken in place."""
     if X.shape[1] == 1:
-        C = np.abs(X[:, 0, None] - Y[None, :, 0])
-        return C**p if p != 1 else C
-    D2 = np.zeros((X.shape[0], Y.shape[0]))
-    for k in range(X.shape[1]):  # loop over the d coordinates only
-        D2 += (X[:, k, None] - Y[None, :, k]) ** 2
-    return D2 if p == 2 else D2 ** (p / 2)
+        C = np.subtract.outer(X[:, 0], Y[:, 0])
+        np.abs(C, out=C)
+        return C if p == 1 else np.power(C, p, out=C)
+    C = cdist(X, Y, "sqeuclidean")  # sums the squared coordinate differences: C[i, i] = 0 exactly
+    return C if p == 2 else np.power(C, p / 2, out=C)
 
 
-def wasserstein_1d(x, y, a=None, b=None, p=2):
-    """Exact ``W_p`` between two weighted measures on the line, by the quantile formula.
+def wasserstein_1d(x, y, *, a=None, b=None, p=2):
+    r"""Exact ``W_p`` between two weighted measures on the line, by the quantile formula.
 
     Taught in tours 02 (optimal assignment) and 04 (histogram equalization).
 
@@ -336,7 +369,7 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
         Probability weights (uniform if omitted).
     p : float, >= 1
         Exponent. For ``p < 1`` the cost is concave and sorting is *not* optimal: refused
-        (solve ``kantorovich(a, b, cost_matrix(x, y, p))`` instead).
+        (solve ``kantorovich(cost_matrix(x, y, p), a=a, b=b)`` instead).
 
     Returns
     -------
@@ -345,7 +378,8 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
 
     Notes
     -----
-    For a convex cost the monotone coupling is optimal (slide 6):
+    For a convex cost the monotone coupling is optimal (slide 6; the one kernel
+    :mod:`ottools._onedim`):
     ``W_p^p = int_0^1 |F_mu^{-1}(t) - F_nu^{-1}(t)|^p dt``. Both quantile functions are piecewise
     constant, with jumps at the cumulative weights of the sorted atoms; merging the two lists of
     jumps ``0 = t_0 < ... < t_K = 1`` (``K <= N + M - 1`` distinct) gives
@@ -367,14 +401,20 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
     """
     x = check_points(x, "x", d=1)[:, 0]
     y = check_points(y, "y", d=1)[:, 0]
-    p = _check_p(p, minimum=1, why=" (for p < 1 sorting is not optimal: use kantorovich)")
+    a = None if a is None else check_weights(a, x.size, "a")
+    b = None if b is None else check_weights(b, y.size, "b")
+    p = _exponent(p, convex=True)
+    return _wasserstein_1d(x, y, a, b, p)
+
+
+def _wasserstein_1d(x, y, a, b, p):
+    """``W_p`` on the line for checked positions (N,), (M,) and weights (``None``: uniform)."""
     N, M = x.size, y.size
-    uniform = a is None and b is None and N == M
-    a = check_weights(a, N, "a")
-    b = check_weights(b, M, "b")
-    if uniform:  # sort both and pair the order statistics
+    if a is None and b is None and N == M:  # sort both and pair the order statistics
         cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** p)
         return float(cost ** (1.0 / p))
+    a = np.full(N, 1.0 / N) if a is None else a
+    b = np.full(M, 1.0 / M) if b is None else b
     ix, iy = np.argsort(x), np.argsort(y)  # the order among equal positions does not matter
     cx = _onedim.cumulative_weights(a[ix])[None, :]
     cy = _onedim.cumulative_weights(b[iy])[None, :]
@@ -384,7 +424,7 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
 
 
 def assignment(X, Y, p=2):
-    """The optimal assignment ``sigma`` between two clouds of the same size (slide 5).
+    r"""The optimal assignment ``sigma`` between two clouds of the same size (slide 5).
 
     Taught in tours 02 (optimal assignment) and 04 (histogram equalization).
 
@@ -419,19 +459,24 @@ def assignment(X, Y, p=2):
     >>> assignment([[0.0], [1.0]], [[1.1], [0.1]])
     array([1, 0])
     """
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y", d=X.shape[1])
+    X, Y = _clouds_pair(X, Y)
     if X.shape[0] != Y.shape[0]:
         raise ValueError(
             f"X and Y must have the same number of points for an assignment, got {X.shape[0]} "
             f"and {Y.shape[0]}; use kantorovich for different sizes"
         )
-    C = cost_matrix(X, Y, p)
-    return optimize.linear_sum_assignment(C)[1]
+    p = _exponent(p)
+    check_memory(ASSIGNMENT_ARRAYS * 8.0 * X.shape[0] ** 2, "assignment(X, Y)", hint=_SLICED_HINT)
+    return _assignment(X, Y, p)
 
 
-def wasserstein_distance(X, Y, p=2, a=None, b=None):
-    """Exact ``W_p`` between two discrete measures, by the fastest exact method that applies.
+def _assignment(X, Y, p):
+    """The optimal assignment of checked clouds of equal sizes (scipy's Jonker-Volgenant)."""
+    return optimize.linear_sum_assignment(_cost_matrix(X, Y, p))[1]
+
+
+def wasserstein_distance(X, Y, *, a=None, b=None, p=2):
+    r"""Exact ``W_p`` between two discrete measures, by the fastest exact method that applies.
 
     Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
 
@@ -439,10 +484,10 @@ def wasserstein_distance(X, Y, p=2, a=None, b=None):
     ----------
     X : ndarray of shape (N, d)
     Y : ndarray of shape (M, d)
-    p : float, >= 1
     a : ndarray of shape (N,), optional
     b : ndarray of shape (M,), optional
         Probability weights (uniform if omitted).
+    p : float, >= 1
 
     Returns
     -------
@@ -461,17 +506,24 @@ def wasserstein_distance(X, Y, p=2, a=None, b=None):
     >>> wasserstein_distance(X, X + [3.0, 4.0])
     5.0
     """
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y", d=X.shape[1])
-    p = _check_p(p, minimum=1, why=" for W_p to be a distance")
-    if X.shape[1] == 1:
-        return wasserstein_1d(X, Y, a, b, p)
+    X, Y = _clouds_pair(X, Y)
     N, M = X.shape[0], Y.shape[0]
+    a = None if a is None else check_weights(a, N, "a")
+    b = None if b is None else check_weights(b, M, "b")
+    p = _exponent(p, convex=True)
+    if X.shape[1] == 1:
+        return _wasserstein_1d(X[:, 0], Y[:, 0], a, b, p)
     if a is None and b is None and N == M:
-        sigma = assignment(X, Y, p)
+        check_memory(ASSIGNMENT_ARRAYS * 8.0 * N * M, "wasserstein_distance(X, Y)", hint=_SLICED_HINT)
+        sigma = _assignment(X, Y, p)
         cost = np.mean(np.sum((X - Y[sigma]) ** 2, axis=1) ** (p / 2))
     else:
-        cost = kantorovich(a, b, cost_matrix(X, Y, p))[1]
+        if N * M > MAX_LP_VARIABLES:
+            raise ValueError(f"X and Y: the linear program of weighted or unequal clouds has N * M = {N * M} "
+                             f"variables, above MAX_LP_VARIABLES = {MAX_LP_VARIABLES}; " + _LP_HINT)
+        a = np.full(N, 1.0 / N) if a is None else a
+        b = np.full(M, 1.0 / M) if b is None else b
+        cost = _kantorovich(_cost_matrix(X, Y, p), a, b)[1]
     return float(max(cost, 0.0) ** (1.0 / p))
 
 
@@ -481,7 +533,7 @@ def wasserstein_distance(X, Y, p=2, a=None, b=None):
 
 
 def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
-    """Bertsekas' auction algorithm with epsilon-scaling, for the assignment problem.
+    r"""Bertsekas' auction algorithm with epsilon-scaling, for the assignment problem.
 
     Taught in tour 02 (``tours/02_optimal_assignment.ipynb``).
 
@@ -497,7 +549,8 @@ def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
         Factor by which ``eps`` is divided between phases (epsilon-scaling), starting from
         ``(max C - min C) / scaling``.
     max_rounds : int
-        Safety bound on the total number of bidding rounds.
+        Safety bound on the total number of bidding rounds (at most ``10**7``); reaching it raises
+        a ``RuntimeError`` (no partial assignment is returned as if it were one).
 
     Returns
     -------
@@ -534,8 +587,10 @@ def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
     N = C.shape[0]
     if C.shape != (N, N) or N == 0:
         raise ValueError(f"C must be a non-empty square cost matrix (N, N), got shape {C.shape}")
-    if isinstance(scaling, bool) or not np.isfinite(scaling) or scaling <= 1:
-        raise ValueError(f"scaling must be a number above 1, got {scaling!r}")
+    eps = None if eps is None else check_real(eps, "eps", minimum=0.0, strict=True)
+    scaling = check_real(scaling, "scaling", minimum=1.0, strict=True)
+    max_rounds = check_max_iter(max_rounds, "max_rounds")
+    check_memory(2 * 8.0 * N * N, "C", hint="the shifted costs and the bids of a round are dense (N, N) arrays")
     C = C - C.min()  # same assignments; keeps the prices on the scale of the cost differences
     span = float(C.max())
     if eps is None:
@@ -543,8 +598,6 @@ def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
     prices = np.zeros(N)
     if span == 0.0:  # all costs equal: every permutation is optimal
         return np.arange(N), prices
-    if isinstance(eps, bool) or not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
     if eps < 64 * np.spacing(span):
         raise ValueError(
             f"eps = {eps:.3g} is below the floating-point resolution of the costs (range {span:.3g}); "
@@ -584,22 +637,36 @@ def auction(C, eps=None, *, scaling=5.0, max_rounds=1_000_000):
         eps_k = max(eps_k / scaling, eps)
 
 
-#: Largest Kantorovich linear program (number of variables N * M) solved by :func:`kantorovich`.
-MAX_LP_VARIABLES = 4_000_000
+#: Memory of HiGHS' dual simplex per variable of an ``N x M`` transport LP, in bytes, with a margin.
+#: Measured as the peak resident memory of ``kantorovich`` above that of the process before the
+#: call (scipy 1.17, HiGHS through ``linprog(method="highs-ds")``, random costs and weights):
+#: 1164, 1059, 964, 953 and 949 bytes per variable for N = M = 200, 400, 700, 1000 and 1400, 1000 to
+#: 1130 for the elongated 100 x 3000, 3000 x 100 and 50 x 8000. It is linear in N M: the sparse
+#: constraint matrix (2 N M non-zeros, built by scipy in COO then CSC, and copied column- and
+#: row-wise by HiGHS, about 100 bytes), and HiGHS' per-column arrays of the simplex (costs,
+#: bounds, values, duals, basis status, work vectors and presolve copies, several hundred bytes).
+HIGHS_BYTES_PER_VARIABLE = 1250
+
+#: Largest Kantorovich linear program (number of variables N * M) solved by :func:`kantorovich`:
+#: its HiGHS memory at most ``MAX_DENSE_BYTES`` (2 GiB), about N = M = 1300 (solved in ~15 s).
+MAX_LP_VARIABLES = MAX_DENSE_BYTES // HIGHS_BYTES_PER_VARIABLE
+
+_LP_HINT = ("use POT's ot.emd for large exact problems, or the sliced Wasserstein methods "
+            "(ottools.sliced)")
 
 
-def kantorovich(a, b, C):
-    """Optimal coupling of Kantorovich's linear program, as a vertex of the transport polytope.
+def kantorovich(C, *, a=None, b=None):
+    r"""Optimal coupling of Kantorovich's linear program, as a vertex of the transport polytope.
 
     Taught in tour 03 (``tours/03_kantorovich.ipynb``).
 
     Parameters
     ----------
-    a : ndarray of shape (N,) or None
-    b : ndarray of shape (M,) or None
-        Probability weights of the two measures (uniform if ``None``).
     C : ndarray of shape (N, M)
         Cost matrix, e.g. ``cost_matrix(X, Y, p)``.
+    a : ndarray of shape (N,), optional
+    b : ndarray of shape (M,), optional
+        Probability weights of the two measures (uniform if omitted).
 
     Returns
     -------
@@ -622,7 +689,8 @@ def kantorovich(a, b, C):
     rows. Solved by the dual simplex of HiGHS (``scipy.optimize.linprog(method="highs-ds")``),
     which returns a basic solution; an interior-point method would not. The duals are HiGHS'
     equality marginals (the dropped constraint has dual 0). ``N * M`` is limited to
-    :data:`MAX_LP_VARIABLES`. The production solver is POT's network simplex ``ot.emd``.
+    :data:`MAX_LP_VARIABLES` (HiGHS needs about :data:`HIGHS_BYTES_PER_VARIABLE` bytes per
+    variable). The production solver is POT's network simplex ``ot.emd``.
 
     References
     ----------
@@ -632,7 +700,7 @@ def kantorovich(a, b, C):
 
     Examples
     --------
-    >>> P, cost, f, g = kantorovich([0.5, 0.5], [1.0], [[1.0], [3.0]])
+    >>> P, cost, f, g = kantorovich([[1.0], [3.0]], a=[0.5, 0.5], b=[1.0])
     >>> P.ravel(), cost
     (array([0.5, 0.5]), 2.0)
     """
@@ -644,10 +712,16 @@ def kantorovich(a, b, C):
     b = check_weights(b, M, "b")
     if N * M > MAX_LP_VARIABLES:
         raise ValueError(
-            f"kantorovich: a linear program with N * M = {N * M} variables is above the limit "
-            f"MAX_LP_VARIABLES = {MAX_LP_VARIABLES}; use POT's ot.emd for large exact problems, "
-            f"or the sliced Wasserstein methods (ottools.sliced)"
+            f"C: a linear program with N * M = {N * M} variables is above the limit "
+            f"MAX_LP_VARIABLES = {MAX_LP_VARIABLES} (HiGHS needs about {HIGHS_BYTES_PER_VARIABLE} bytes per "
+            f"variable, {HIGHS_BYTES_PER_VARIABLE * N * M / 1024**3:.3g} GiB here); " + _LP_HINT
         )
+    return _kantorovich(C, a, b)
+
+
+def _kantorovich(C, a, b):
+    """The LP on a checked cost matrix and weights (see :func:`kantorovich`)."""
+    N, M = C.shape
     rows = sparse.kron(sparse.eye(N), np.ones((1, M)))  # (P 1)_i = a_i
     cols = sparse.kron(np.ones((1, N)), sparse.eye(M))  # (P^T 1)_j = b_j
     A_eq = sparse.vstack([rows, cols.tocsr()[: M - 1]]).tocsc()
@@ -664,7 +738,7 @@ def kantorovich(a, b, C):
 
 
 def displacement_interpolation(X, Y, P, t):
-    """McCann's displacement interpolant between two discrete measures, from a coupling.
+    r"""McCann's displacement interpolant between two discrete measures, from a coupling.
 
     Taught in tour 03 (``tours/03_kantorovich.ipynb``, exercise) and the barycenter tours.
 
@@ -674,7 +748,7 @@ def displacement_interpolation(X, Y, P, t):
     Y : ndarray of shape (M, d)
     P : ndarray of shape (N, M)
         A coupling (non-negative, total mass 1), optimal for the cost ``||x - y||^2`` to get a
-        Wasserstein geodesic (e.g. ``kantorovich(a, b, cost_matrix(X, Y))[0]``).
+        Wasserstein geodesic (e.g. ``kantorovich(cost_matrix(X, Y), a=a, b=b)[0]``).
     t : float in [0, 1]
         Time: ``t = 0`` gives ``mu``, ``t = 1`` gives ``nu``.
 
@@ -702,8 +776,7 @@ def displacement_interpolation(X, Y, P, t):
     >>> Z, m
     (array([[0.5]]), array([1.]))
     """
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y", d=X.shape[1])
+    X, Y = _clouds_pair(X, Y)
     P = as_float_array(P, "P", ndim=2)
     if P.shape != (X.shape[0], Y.shape[0]):
         raise ValueError(
@@ -711,18 +784,18 @@ def displacement_interpolation(X, Y, P, t):
             f"got {P.shape}"
         )
     check_weights(P.ravel(), P.size, "P")  # non-negative, total mass 1
-    if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0.0 <= t <= 1.0:
-        raise ValueError(f"t must be a number in [0, 1], got {t!r}")
+    t = check_real(t, "t", minimum=0.0, maximum=1.0)
     I, J = np.nonzero(P > 0)
     return (1.0 - t) * X[I] + t * Y[J], P[I, J]
 
 
 def sort_match(x, y):
-    """The optimal 1-D assignment of ``x`` onto ``y``: the k-th smallest ``x`` gets the k-th smallest ``y``.
+    r"""The optimal 1-D assignment of ``x`` onto ``y``: the k-th smallest ``x`` gets the k-th smallest ``y``.
 
     This is histogram specification (slide 10): the output has exactly the values of ``y`` (with
     their multiplicities) in the order of ``x``. It is optimal for every convex cost ``|x - y|^p``,
-    ``p >= 1`` (MATH.md 1.2), and costs ``O(N log N)``. Taught in tours 00 and 04.
+    ``p >= 1`` (the monotone coupling is optimal for convex costs; Santambrogio 2015, ch. 2), and
+    costs ``O(N log N)``. Taught in tours 00 and 04.
 
     Parameters
     ----------
@@ -753,7 +826,7 @@ def sort_match(x, y):
 
 
 def canonical_order(X):
-    """The rows of ``X`` in lexicographic order: one representative of a point cloud up to permutation.
+    r"""The rows of ``X`` in lexicographic order: one representative of a point cloud up to permutation.
 
     Two clouds define the same uniform measure exactly when their canonical orders are equal
     (slide 4: a point cloud lives in the quotient ``R^{N x d} / Sigma_N``). Taught in tours 01 and 04.

@@ -1,31 +1,43 @@
-"""Sliced Wasserstein distance, its energy and gradient, and the sliced transport flow.
+r"""Sliced Wasserstein distance, its energy and gradient, and the sliced transport flow.
 
 Taught in ``tours/05_sliced_wasserstein.ipynb`` (slides 11-14); used for colour transfer by
 :mod:`ottools.color`.
 
-Conventions (MATH.md section 0), recalled once for the whole module:
+Conventions, recalled once for the whole module (the normalisations of Bonneel et al. 2015, with
+probability-normalised measures):
 
 * a point cloud ``X`` of shape ``(N, d)`` stands for the probability measure
-  :math:`\\mu_X = \\sum_i a_i \\delta_{X_i}` with uniform weights :math:`a_i = 1/N` unless ``a`` is given;
-* the directions :math:`\\theta` are distributed by the **uniform probability** on the sphere
-  :math:`\\mathbb S^{d-1}` (:math:`\\int d\\theta = 1`), and a finite set :math:`\\Theta` of ``K``
+  :math:`\mu_X = \sum_i a_i \delta_{X_i}` with uniform weights :math:`a_i = 1/N` unless ``a`` is given;
+* the directions :math:`\theta` are distributed by the **uniform probability** on the sphere
+  :math:`\mathbb S^{d-1}` (:math:`\int d\theta = 1`), and a finite set :math:`\Theta` of ``K``
   directions is the array ``directions`` of shape ``(K, d)``, one unit vector per row;
 * :math:`W_2^2` of 1-D measures is probability-normalised (it carries the :math:`1/N`);
-* :math:`SW_2^2(\\mu, \\nu) = \\int_{\\mathbb S^{d-1}} W_2^2(P_\\theta \\sharp\\mu, P_\\theta\\sharp\\nu)\\,d\\theta`
-  with :math:`P_\\theta(x) = \\langle x, \\theta\\rangle`; ``sliced_wasserstein_distance`` returns
+* :math:`SW_2^2(\mu, \nu) = \int_{\mathbb S^{d-1}} W_2^2(P_\theta \sharp\mu, P_\theta\sharp\nu)\,d\theta`
+  with :math:`P_\theta(x) = \langle x, \theta\rangle`; ``sliced_wasserstein_distance`` returns
   :math:`SW_2` itself, never its square;
 * the energy of a finite direction set is
-  :math:`E_\\Theta(X) = \\frac1K \\sum_{\\theta\\in\\Theta} W_2^2(P_\\theta\\sharp\\mu_X, P_\\theta\\sharp\\mu_Y)`,
+  :math:`E_\Theta(X) = \frac1K \sum_{\theta\in\Theta} W_2^2(P_\theta\sharp\mu_X, P_\theta\sharp\mu_Y)`,
   the Monte-Carlo estimate of :math:`SW_2^2`; its gradient carries the factor 2 that slide 13 drops
   and the weight :math:`a_i = 1/N` of the normalised measure.
 
 Clouds of different sizes (or weights) are compared by **quantile matching**: along each direction
-the two 1-D quantile functions are compared on the merged grid of their cumulative weights.
+the two 1-D quantile functions are compared on the merged grid of their cumulative weights (the one
+1-D kernel of :mod:`ottools._onedim`).
+
+Memory: the projections of the clouds on ``K`` directions, their sorted copies, sort orders and
+merged grids are about ``PROJECTION_ARRAYS`` arrays of ``K (N + M)`` entries; a computation above
+``ottools._validate.MAX_DENSE_BYTES`` (2 GiB) is refused before anything is allocated (use fewer
+directions, or average over chunks of directions as :func:`ottools.color.color_sliced_distance`).
+
+References
+----------
+J. Rabin, G. Peyré, J. Delon, M. Bernot, "Wasserstein barycenter and its application to texture
+mixing", SSVM 2011, LNCS 6667. N. Bonneel, J. Rabin, G. Peyré, H. Pfister, "Sliced and Radon
+Wasserstein barycenters of measures", JMIV 51(1), 2015.
 """
 
 from __future__ import annotations
 
-import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,8 +46,14 @@ import numpy as np
 from ottools import _onedim
 from ottools._validate import (
     as_float_array,
+    check_callable,
+    check_directions,
+    check_dtype,
+    check_max_iter,
+    check_memory,
     check_points,
     check_positive_int,
+    check_real,
     check_rng,
     check_weights,
 )
@@ -57,6 +75,12 @@ __all__ = [
 #: Rows of ``directions`` must have a Euclidean norm within this distance of 1.
 UNIT_TOL = 1e-6
 
+#: Arrays of ``K (N + M)`` entries (8 bytes each) that one batch of 1-D problems holds at its peak,
+#: counted before allocating: the projections and their sorted copies for equal sizes and uniform
+#: weights (``PROJECTION_ARRAYS[0]``); with weights or different sizes also the sort orders,
+#: cumulative weights, the merged grid and its indices (``PROJECTION_ARRAYS[1]``).
+PROJECTION_ARRAYS = (4, 16)
+
 #: Arrays of projections with at least this many entries are sorted by several threads (numpy
 #: releases the GIL while sorting, so the rows of a (K, N) array sort in parallel).
 PARALLEL_SORT_SIZE = 2**18
@@ -70,7 +94,7 @@ _POOL = None
 
 
 def random_directions(n, d, rng=None):
-    """Independent directions drawn from the uniform probability on the sphere.
+    r"""Independent directions drawn from the uniform probability on the sphere.
 
     Parameters
     ----------
@@ -88,7 +112,7 @@ def random_directions(n, d, rng=None):
 
     Notes
     -----
-    A standard Gaussian vector divided by its norm is uniform on :math:`\\mathbb S^{d-1}`, because the
+    A standard Gaussian vector divided by its norm is uniform on :math:`\mathbb S^{d-1}`, because the
     Gaussian density is invariant under rotations.
 
     Examples
@@ -99,7 +123,11 @@ def random_directions(n, d, rng=None):
     """
     n = check_positive_int(n, "n")
     d = check_positive_int(d, "d")
-    rng = check_rng(rng)
+    check_memory(3 * 8.0 * n * d, "random_directions(n, d)", hint="draw fewer directions")
+    return _random_directions(n, d, check_rng(rng))
+
+
+def _random_directions(n, d, rng):
     g = rng.standard_normal((n, d))
     norms = np.linalg.norm(g, axis=1, keepdims=True)
     # A Gaussian vector is zero with probability 0; redraw it anyway rather than divide by zero.
@@ -111,7 +139,7 @@ def random_directions(n, d, rng=None):
 
 
 def random_orthonormal_bases(n, d, rng=None):
-    """``n`` independent orthonormal bases of :math:`\\mathbb R^d`, Haar distributed.
+    r"""``n`` independent orthonormal bases of :math:`\mathbb R^d`, Haar distributed.
 
     Parameters
     ----------
@@ -147,7 +175,11 @@ def random_orthonormal_bases(n, d, rng=None):
     """
     n = check_positive_int(n, "n")
     d = check_positive_int(d, "d")
-    rng = check_rng(rng)
+    check_memory(5 * 8.0 * n * d * d, "random_orthonormal_bases(n, d)", hint="draw fewer bases")
+    return _haar_bases(n, d, check_rng(rng))
+
+
+def _haar_bases(n, d, rng):
     q, r = np.linalg.qr(rng.standard_normal((n, d, d)))
     signs = np.sign(np.diagonal(r, axis1=1, axis2=2))
     signs[signs == 0] = 1.0
@@ -156,7 +188,7 @@ def random_orthonormal_bases(n, d, rng=None):
 
 
 def random_orthonormal_basis(d, rng=None):
-    """One Haar-distributed orthonormal basis of :math:`\\mathbb R^d`, rows are the vectors.
+    r"""One Haar-distributed orthonormal basis of :math:`\mathbb R^d`, rows are the vectors.
 
     Returns an ndarray of shape ``(d, d)``; see :func:`random_orthonormal_bases`.
 
@@ -164,13 +196,15 @@ def random_orthonormal_basis(d, rng=None):
     >>> bool(np.allclose(B @ B.T, np.eye(3)))
     True
     """
-    return random_orthonormal_bases(1, d, rng)[0]
+    d = check_positive_int(d, "d")
+    check_memory(5 * 8.0 * d * d, "random_orthonormal_basis(d)", hint="use a smaller dimension")
+    return _haar_bases(1, d, check_rng(rng))[0]
 
 
 def circle_directions(n):
-    """``n`` equispaced directions of the plane, angles :math:`k\\pi/n`, shape ``(n, 2)``.
+    r"""``n`` equispaced directions of the plane, angles :math:`k\pi/n`, shape ``(n, 2)``.
 
-    Since :math:`W_2(P_\\theta\\sharp\\mu, P_\\theta\\sharp\\nu) = W_2(P_{-\\theta}\\sharp\\mu, P_{-\\theta}\\sharp\\nu)`,
+    Since :math:`W_2(P_\theta\sharp\mu, P_\theta\sharp\nu) = W_2(P_{-\theta}\sharp\mu, P_{-\theta}\sharp\nu)`,
     averaging over these half-circle angles is the trapezoidal rule for the uniform probability on
     the whole circle: a deterministic quadrature of :math:`SW_2^2` in 2-D (error :math:`O(n^{-2})`,
     the integrand being only piecewise smooth).
@@ -180,44 +214,35 @@ def circle_directions(n):
            [0., 1.]])
     """
     n = check_positive_int(n, "n")
+    check_memory(4 * 8.0 * n, "circle_directions(n)", hint="use fewer directions")
     angles = np.pi * np.arange(n) / n
     return np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
 # ----------------------------------------------------------------------------------------------
-# Checks
+# Validation at the boundary (every check is in ottools._validate)
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_pair(X, Y):
+def _pair(X, Y, a, b):
+    """The two clouds and their weights (``None``: uniform), checked."""
     X = check_points(X, "X")
     Y = check_points(Y, "Y")
     if X.shape[1] != Y.shape[1]:
-        raise ValueError(
-            f"X and Y must live in the same dimension, got X of shape {X.shape} and Y of shape {Y.shape}"
-        )
-    return X, Y
+        raise ValueError(f"X and Y must live in the same dimension d, got X of shape {X.shape} and Y of "
+                         f"shape {Y.shape}")
+    a = None if a is None else check_weights(a, X.shape[0], "a")
+    b = None if b is None else check_weights(b, Y.shape[0], "b")
+    return X, Y, a, b
 
 
-def _check_directions(directions, d, name="directions"):
-    theta = as_float_array(directions, name, ndim=(1, 2))
-    if theta.ndim == 1:
-        theta = theta[None, :]
-    if theta.shape[0] < 1:
-        raise ValueError(f"{name} must hold at least one direction, got shape {theta.shape}")
-    if theta.shape[1] != d:
-        raise ValueError(f"{name} must have shape (K, {d}) to match the points, got {theta.shape}")
-    norms = np.linalg.norm(theta, axis=1)
-    if np.any(np.abs(norms - 1.0) > UNIT_TOL):
-        raise ValueError(
-            f"{name} must be unit vectors (one per row), got norms between "
-            f"{norms.min():.6g} and {norms.max():.6g}; divide each row by its norm"
-        )
-    return theta
+def _projection_bytes(k, n, m, weighted):
+    """Bytes held at the peak by ``k`` 1-D problems between ``n`` and ``m`` atoms (see the module)."""
+    arrays = PROJECTION_ARRAYS[1] if (weighted or n != m) else PROJECTION_ARRAYS[0]
+    return 8.0 * arrays * k * (n + m)
 
 
-def _check_weights_or_none(a, n, name):
-    return None if a is None else check_weights(a, n, name)
+_MEMORY_HINT = "use fewer directions, or average over chunks of directions (ottools.color.color_sliced_distance)"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -226,7 +251,7 @@ def _check_weights_or_none(a, n, name):
 
 
 def _sort_rows(p, argsort=False):
-    """``np.sort(p, axis=1)`` (or ``np.argsort``) of a (K, N) array, rows split between threads."""
+    r"""``np.sort(p, axis=1)`` (or ``np.argsort``) of a (K, N) array, rows split between threads."""
     fun = np.argsort if argsort else np.sort
     k = p.shape[0]
     if _N_THREADS == 1 or k < 2 or p.size < PARALLEL_SORT_SIZE:
@@ -240,13 +265,13 @@ def _sort_rows(p, argsort=False):
 
 
 def _sort_with_weights(p, w):
-    """Sort each row of ``p`` (K, N); return sorted values, order and cumulative weights."""
+    r"""Sort each row of ``p`` (K, N); return sorted values, order and cumulative weights."""
     order = _sort_rows(p, argsort=True)
     return np.take_along_axis(p, order, axis=1), order, _onedim.cumulative_weights(w[order])
 
 
 def _projected_costs(px, py, a=None, b=None):
-    """W_2^2 between the 1-D measures of each row of ``px`` (K, N) and ``py`` (K, M)."""
+    r"""W_2^2 between the 1-D measures of each row of ``px`` (K, N) and ``py`` (K, M)."""
     n, m = px.shape[1], py.shape[1]
     if a is None and b is None:
         sx = _sort_rows(px)
@@ -267,10 +292,10 @@ def _projected_costs(px, py, a=None, b=None):
 
 
 def _projected_targets(px, py, a=None, b=None):
-    """Where the 1-D optimal transport along each row sends each atom of ``px``.
+    r"""Where the 1-D optimal transport along each row sends each atom of ``px``.
 
     Returns ``(targets, mass)``: ``targets`` (K, N) is the barycentric projection
-    :math:`T_\\theta(x_i) = \\frac1{a_i}\\int_{F(x_i^-)}^{F(x_i)} G^{-1}(t)\\,dt` (for equal sizes and
+    :math:`T_\theta(x_i) = \frac1{a_i}\int_{F(x_i^-)}^{F(x_i)} G^{-1}(t)\,dt` (for equal sizes and
     uniform weights simply the same-rank point of ``py``), ``mass`` the weights ``a`` (N,).
     """
     k, n = px.shape
@@ -303,29 +328,29 @@ def _projected_targets(px, py, a=None, b=None):
 # ----------------------------------------------------------------------------------------------
 
 
-def projected_costs(X, Y, directions, a=None, b=None):
-    """Squared 1-D Wasserstein distances of the projections, one per direction.
+def projected_costs(X, Y, directions, *, a=None, b=None):
+    r"""Squared 1-D Wasserstein distances of the projections, one per direction.
 
     Parameters
     ----------
     X : ndarray of shape (N, d)
     Y : ndarray of shape (M, d)
     directions : ndarray of shape (K, d)
-        Unit vectors :math:`\\theta_k`, one per row.
+        Unit vectors :math:`\theta_k`, one per row.
     a, b : ndarray of shape (N,) and (M,), optional
         Weights of the two measures (uniform if omitted).
 
     Returns
     -------
     costs : ndarray of shape (K,)
-        :math:`W_2^2(P_{\\theta_k}\\sharp\\mu_X, P_{\\theta_k}\\sharp\\mu_Y)`, probability-normalised.
+        :math:`W_2^2(P_{\theta_k}\sharp\mu_X, P_{\theta_k}\sharp\mu_Y)`, probability-normalised.
 
     Notes
     -----
     For equal sizes and uniform weights
-    :math:`W_2^2 = \\frac1N\\sum_i (x_{(i)} - y_{(i)})^2` with sorted projections; otherwise the two
+    :math:`W_2^2 = \frac1N\sum_i (x_{(i)} - y_{(i)})^2` with sorted projections; otherwise the two
     quantile functions are compared on the merged grid of cumulative weights,
-    :math:`W_2^2 = \\int_0^1 (F^{-1}(t) - G^{-1}(t))^2 dt`. Their mean is the Monte-Carlo estimate of
+    :math:`W_2^2 = \int_0^1 (F^{-1}(t) - G^{-1}(t))^2 dt`. Their mean is the Monte-Carlo estimate of
     :math:`SW_2^2`: the tour plots its convergence.
 
     Examples
@@ -333,34 +358,36 @@ def projected_costs(X, Y, directions, a=None, b=None):
     >>> projected_costs([[0.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]])
     array([0., 1.])
     """
-    X, Y = _check_pair(X, Y)
-    theta = _check_directions(directions, X.shape[1])
-    a = _check_weights_or_none(a, X.shape[0], "a")
-    b = _check_weights_or_none(b, Y.shape[0], "b")
+    X, Y, a, b = _pair(X, Y, a, b)
+    theta = check_directions(directions, d=X.shape[1], unit_tol=UNIT_TOL)
+    weighted = a is not None or b is not None
+    check_memory(_projection_bytes(theta.shape[0], X.shape[0], Y.shape[0], weighted), "directions",
+                 hint=_MEMORY_HINT)
     return _projected_costs(theta @ X.T, theta @ Y.T, a, b)
 
 
-def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None, a=None, b=None,
-                                dtype=np.float64):
-    """Sliced Wasserstein distance :math:`SW_2` between two point clouds (Monte Carlo).
+def sliced_wasserstein_distance(X, Y, *, a=None, b=None, n_directions=50, directions=None, rng=None,
+                                precision=np.float64):
+    r"""Sliced Wasserstein distance :math:`SW_2` between two point clouds (Monte Carlo).
 
     Parameters
     ----------
     X : ndarray of shape (N, d)
     Y : ndarray of shape (M, d)
         The two clouds; ``N`` and ``M`` may differ (quantile matching).
+    a, b : ndarray of shape (N,) and (M,), optional
+        Weights (probability vectors); uniform if omitted.
     n_directions : int, default 50
         Number ``K`` of random directions, drawn uniformly on the sphere with ``rng``. Ignored when
         ``directions`` is given.
-    rng : None, int or numpy.random.Generator
-        Source of the random directions.
     directions : ndarray of shape (K, d), optional
         Fixed unit directions (for instance to compare with another implementation).
-    a, b : ndarray of shape (N,) and (M,), optional
-        Weights (probability vectors); uniform if omitted.
-    dtype : numpy.float64 or numpy.float32, default float64
-        Precision of the projections that are sorted. ``float32`` sorts about twice as fast; the
-        clouds are centred first so its relative error stays near ``1e-7`` of their spread.
+    rng : None, int or numpy.random.Generator
+        Source of the random directions.
+    precision : numpy.float64 (default) or numpy.float32
+        Floating-point type of the projections that are sorted (the result is a Python float).
+        ``float32`` sorts about twice as fast; the clouds are centred first so its relative error
+        stays near ``1e-7`` of their spread.
 
     Returns
     -------
@@ -369,14 +396,16 @@ def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None
 
     Notes
     -----
-    .. math:: SW_2^2(\\mu_X,\\mu_Y) \\approx \\frac1K\\sum_{k=1}^K W_2^2(P_{\\theta_k}\\sharp\\mu_X,
-              P_{\\theta_k}\\sharp\\mu_Y),\\qquad \\theta_k \\sim \\mathcal U(\\mathbb S^{d-1}),
+    .. math:: SW_2^2(\mu_X,\mu_Y) \approx \frac1K\sum_{k=1}^K W_2^2(P_{\theta_k}\sharp\mu_X,
+              P_{\theta_k}\sharp\mu_Y),\qquad \theta_k \sim \mathcal U(\mathbb S^{d-1}),
 
     an unbiased estimate of :math:`SW_2^2` with relative standard deviation :math:`O(K^{-1/2})`.
-    Each 1-D term costs a sort, :math:`O(N\\log N)`; the ``K`` sorts run on one contiguous ``(K, N)``
+    Each 1-D term costs a sort, :math:`O(N\log N)`; the ``K`` sorts run on one contiguous ``(K, N)``
     array whose rows are split between up to 4 threads when it is large (numpy releases the GIL while
-    sorting). Useful facts (MATH.md 2.2): :math:`SW_2^2(\\mu, \\mu(\\cdot - v)) = \\|v\\|^2/d` and
-    :math:`SW_2^2 \\le W_2^2/d`; in dimension 1, :math:`SW_2 = W_2`.
+    sorting). Useful facts: :math:`SW_2^2(\mu, \mu(\cdot - v)) = \|v\|^2/d` (along :math:`\theta` a
+    translation shifts every projection by :math:`\langle v,\theta\rangle`, and
+    :math:`\int\theta\theta^\top d\theta = \frac1d\mathrm{Id}`) and :math:`SW_2^2 \le W_2^2/d` (project the
+    optimal plan); in dimension 1, :math:`SW_2 = W_2`.
 
     This is the quantity ``ot.sliced_wasserstein_distance(X, Y, projections=directions.T)`` of POT
     computes (POT takes the directions as columns).
@@ -393,18 +422,20 @@ def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None
     >>> float(sliced_wasserstein_distance(X, X + [3.0, 4.0], directions=[[1.0, 0.0], [0.0, 1.0]]))
     3.5355339059327378
     """
-    X, Y = _check_pair(X, Y)
-    d = X.shape[1]
+    X, Y, a, b = _pair(X, Y, a, b)
+    n, d = X.shape
+    m = Y.shape[0]
+    weighted = a is not None or b is not None
+    dtype = check_dtype(precision, "precision")
     if directions is None:
         n_directions = check_positive_int(n_directions, "n_directions")
-        theta = random_directions(n_directions, d, rng)
+        check_memory(_projection_bytes(n_directions, n, m, weighted) + 24.0 * n_directions * d,
+                     "n_directions", hint=_MEMORY_HINT)
+        theta = _random_directions(n_directions, d, check_rng(rng))
     else:
-        theta = _check_directions(directions, d)
-    a = _check_weights_or_none(a, X.shape[0], "a")
-    b = _check_weights_or_none(b, Y.shape[0], "b")
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype}")
+        theta = check_directions(directions, d=d, unit_tol=UNIT_TOL)
+        check_memory(_projection_bytes(theta.shape[0], n, m, weighted), "directions", hint=_MEMORY_HINT)
+        check_rng(rng)  # unused, but a wrong value is still an error
     # Centring both clouds by the same vector leaves every 1-D distance unchanged and keeps the
     # projections small, which matters in float32.
     centre = 0.5 * (X.mean(axis=0) + Y.mean(axis=0))
@@ -415,8 +446,8 @@ def sliced_wasserstein_distance(X, Y, n_directions=50, rng=None, directions=None
     return np.sqrt(max(cost, 0.0))
 
 
-def sliced_energy(X, Y, directions, a=None, b=None):
-    """Sliced energy :math:`E_\\Theta(X)` of a finite set of directions (squared sliced distance).
+def sliced_energy(X, Y, directions, *, a=None, b=None):
+    r"""Sliced energy :math:`E_\Theta(X)` of a finite set of directions (squared sliced distance).
 
     Parameters
     ----------
@@ -425,30 +456,35 @@ def sliced_energy(X, Y, directions, a=None, b=None):
     Y : ndarray of shape (M, d)
         The target cloud.
     directions : ndarray of shape (K, d)
-        Unit directions :math:`\\Theta`.
+        Unit directions :math:`\Theta`.
     a, b : ndarray of shape (N,) and (M,), optional
         Weights; uniform if omitted.
 
     Returns
     -------
     energy : float
-        .. math:: E_\\Theta(X) = \\frac1K\\sum_{\\theta\\in\\Theta}W_2^2(P_\\theta\\sharp\\mu_X,P_\\theta\\sharp\\mu_Y)
-                  = \\frac1{KN}\\sum_{\\theta}\\sum_i\\big(\\langle X_i,\\theta\\rangle - \\langle Y_{\\tau_\\theta(i)},\\theta\\rangle\\big)^2
+        .. math:: E_\Theta(X) = \frac1K\sum_{\theta\in\Theta}W_2^2(P_\theta\sharp\mu_X,P_\theta\sharp\mu_Y)
+                  = \frac1{KN}\sum_{\theta}\sum_i\big(\langle X_i,\theta\rangle - \langle Y_{\tau_\theta(i)},\theta\rangle\big)^2
 
-        (second form for equal sizes and uniform weights, :math:`\\tau_\\theta(i)` = the point of ``Y``
-        with the same rank as :math:`X_i` along :math:`\\theta`). Averaged over random directions it is
-        :math:`SW_2^2(\\mu_X,\\mu_Y)` (no factor 1/2, unlike Bonneel et al. 2015, who minimise
-        :math:`\\frac12\\int \\mathrm W_{pt}^2` with unnormalised sums).
+        (second form for equal sizes and uniform weights, :math:`\tau_\theta(i)` = the point of ``Y``
+        with the same rank as :math:`X_i` along :math:`\theta`). Averaged over random directions it is
+        :math:`SW_2^2(\mu_X,\mu_Y)` (no factor 1/2, unlike Bonneel et al. 2015, who minimise
+        :math:`\frac12\int \mathrm W_{pt}^2` with unnormalised sums).
 
     See Also
     --------
     sliced_gradient : its gradient.
     """
-    return float(np.mean(projected_costs(X, Y, directions, a, b)))
+    X, Y, a, b = _pair(X, Y, a, b)
+    theta = check_directions(directions, d=X.shape[1], unit_tol=UNIT_TOL)
+    weighted = a is not None or b is not None
+    check_memory(_projection_bytes(theta.shape[0], X.shape[0], Y.shape[0], weighted), "directions",
+                 hint=_MEMORY_HINT)
+    return float(np.mean(_projected_costs(theta @ X.T, theta @ Y.T, a, b)))
 
 
-def sliced_gradient(X, Y, directions, a=None, b=None):
-    """Euclidean gradient of :func:`sliced_energy` with respect to the points ``X``.
+def sliced_gradient(X, Y, directions, *, a=None, b=None):
+    r"""Euclidean gradient of :func:`sliced_energy` with respect to the points ``X``.
 
     Parameters
     ----------
@@ -460,30 +496,30 @@ def sliced_gradient(X, Y, directions, a=None, b=None):
     Returns
     -------
     grad : ndarray of shape (N, d)
-        .. math:: \\nabla_{X_i}E_\\Theta(X) = \\frac{2 a_i}{K}\\sum_{\\theta\\in\\Theta}
-                  \\big(\\langle X_i,\\theta\\rangle - T_\\theta(X_i)\\big)\\,\\theta ,
+        .. math:: \nabla_{X_i}E_\Theta(X) = \frac{2 a_i}{K}\sum_{\theta\in\Theta}
+                  \big(\langle X_i,\theta\rangle - T_\theta(X_i)\big)\,\theta ,
 
-        with :math:`a_i = 1/N` for uniform weights and :math:`T_\\theta(X_i) = \\langle Y_{\\tau_\\theta(i)},\\theta\\rangle`
+        with :math:`a_i = 1/N` for uniform weights and :math:`T_\theta(X_i) = \langle Y_{\tau_\theta(i)},\theta\rangle`
         for equal sizes (the same-rank projection of ``Y``; for other sizes, the mean of the target
         quantiles over the quantile interval of :math:`X_i`).
 
     Notes
     -----
-    Slide 13 prints :math:`\\int(\\langle X_i,\\theta\\rangle - \\langle Y_{\\sigma_\\theta(i)},\\theta\\rangle)\\theta\\,d\\theta`
+    Slide 13 prints :math:`\int(\langle X_i,\theta\rangle - \langle Y_{\sigma_\theta(i)},\theta\rangle)\theta\,d\theta`
     for :math:`E = SW^2`: the **factor 2** of the derivative of a square is missing there, and with
     probability-normalised measures the Euclidean gradient also carries :math:`a_i = 1/N`. The
-    "per-particle" gradient :math:`\\nabla_{X_i}E / (2a_i)` is independent of ``N``; it is the
+    "per-particle" gradient :math:`\nabla_{X_i}E / (2a_i)` is independent of ``N``; it is the
     displacement used by :func:`sliced_transport`.
 
-    The formula holds wherever :math:`E_\\Theta` is differentiable, i.e. where no two projections of
-    ``X`` tie along a direction of :math:`\\Theta` (Bonneel et al. 2015 state the continuous-direction
-    version for pairwise distinct points). :math:`E_\\Theta` is piecewise quadratic with Hessian
-    :math:`2a_i H_\\Theta`, :math:`H_\\Theta = \\frac1K\\sum_\\theta\\theta\\theta^\\top`, in each block.
+    The formula holds wherever :math:`E_\Theta` is differentiable, i.e. where no two projections of
+    ``X`` tie along a direction of :math:`\Theta` (Bonneel et al. 2015 state the continuous-direction
+    version for pairwise distinct points). :math:`E_\Theta` is piecewise quadratic with Hessian
+    :math:`2a_i H_\Theta`, :math:`H_\Theta = \frac1K\sum_\theta\theta\theta^\top`, in each block.
     """
-    X, Y = _check_pair(X, Y)
-    theta = _check_directions(directions, X.shape[1])
-    a = _check_weights_or_none(a, X.shape[0], "a")
-    b = _check_weights_or_none(b, Y.shape[0], "b")
+    X, Y, a, b = _pair(X, Y, a, b)
+    theta = check_directions(directions, d=X.shape[1], unit_tol=UNIT_TOL)
+    check_memory(_projection_bytes(theta.shape[0], X.shape[0], Y.shape[0], True), "directions",
+                 hint=_MEMORY_HINT)
     px = theta @ X.T
     targets, mass = _projected_targets(px, theta @ Y.T, a, b)
     residual = px - targets  # (K, N)
@@ -495,13 +531,13 @@ def sliced_gradient(X, Y, directions, a=None, b=None):
 # ----------------------------------------------------------------------------------------------
 
 
-def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None, callback=None,
-                     a=None, b=None):
-    """Move the cloud ``X`` towards ``Y`` by stochastic Newton steps on the sliced energy.
+def sliced_transport(X, Y, *, a=None, b=None, n_iter=100, step=1.0, n_directions=None, rng=None,
+                     callback=None):
+    r"""Move the cloud ``X`` towards ``Y`` by stochastic Newton steps on the sliced energy.
 
-    At each iteration a new set :math:`\\Theta_\\ell` of directions is drawn (an orthonormal basis by
+    At each iteration a new set :math:`\Theta_\ell` of directions is drawn (an orthonormal basis by
     default), every point is matched in 1-D along each direction, and the cloud moves by
-    ``step`` times the Newton step of :math:`E_{\\Theta_\\ell}`.
+    ``step`` times the Newton step of :math:`E_{\Theta_\ell}`.
 
     Parameters
     ----------
@@ -509,13 +545,16 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
         Initial cloud (not modified).
     Y : ndarray of shape (M, d)
         Target cloud.
+    a, b : ndarray of shape (N,) and (M,), optional
+        Weights; uniform if omitted.
     n_iter : int, default 100
         Number of iterations (0 returns a copy of ``X``).
     step : float, default 1.0
-        Step :math:`\\tau > 0` relative to the Newton step. ``step=1`` matches the 1-D marginals along
-        the drawn directions when they are orthonormal; ``step < 1`` damps; above 2 it diverges.
+        Step :math:`\tau` relative to the Newton step, ``0 < step < 2``. ``step=1`` matches the 1-D
+        marginals along the drawn directions when they are orthonormal; ``step < 1`` damps; at 2
+        an orthonormal step reflects each point about its target (no progress), beyond it diverges.
     n_directions : None or int
-        ``None`` (default): a Haar-random orthonormal basis of :math:`\\mathbb R^d` per iteration
+        ``None`` (default): a Haar-random orthonormal basis of :math:`\mathbb R^d` per iteration
         (with ``step=1`` this is Pitié's iterative distribution transfer, IDT). An integer ``K``:
         ``K`` independent uniform directions per iteration (``1`` is the single random direction of
         slide 14).
@@ -526,8 +565,6 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
         (``iteration`` from 1 to ``n_iter``, ``X_current`` the cloud after the step, a view that
         the next iteration overwrites: copy it to keep it; ``directions`` of shape (K, d) the
         directions used). Use it for a progress bar, to record iterates or the energy.
-    a, b : ndarray of shape (N,) and (M,), optional
-        Weights; uniform if omitted.
 
     Returns
     -------
@@ -536,30 +573,39 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
 
     Notes
     -----
-    With residuals :math:`r_{\\theta,i} = \\langle X_i,\\theta\\rangle - T_\\theta(X_i)` (see
-    :func:`sliced_gradient`), one iteration with ``K`` directions is
+    With residuals :math:`r_{\theta,i} = \langle X_i,\theta\rangle - T_\theta(X_i)` (see
+    :func:`sliced_gradient`), the per-particle gradient is
+    :math:`g_i = \nabla_{X_i}E_\Theta/(2a_i) = \frac1K\sum_\theta r_{\theta,i}\,\theta`, and one
+    iteration is the **scalar Newton step**
 
-    .. math:: X_i \\leftarrow X_i - \\tau\\,\\frac{d}{\\max(K, d)}\\sum_{\\theta\\in\\Theta} r_{\\theta,i}\\,\\theta
-              = X_i - \\tau\\,\\frac{dK}{\\max(K,d)}\\,\\frac{\\nabla_{X_i}E_\\Theta(X)}{2a_i}.
+    .. math:: X_i \leftarrow X_i - \tau\,\alpha\, g_i,\qquad
+              \alpha = \frac{\operatorname{tr} H_\Theta}{\operatorname{tr} H_\Theta^2},\qquad
+              H_\Theta = \frac1K\sum_{\theta\in\Theta}\theta\theta^\top .
 
-    :math:`E_\\Theta` is piecewise quadratic with Hessian :math:`2a_i H_\\Theta` in :math:`X_i`,
-    :math:`H_\\Theta = \\frac1K\\sum_\\theta \\theta\\theta^\\top`. For orthonormal directions
-    (a basis, or a single direction) the step with :math:`\\tau = 1` is the exact Newton step: for a
-    basis :math:`H = \\frac1d\\mathrm{Id}` and the step reads
-    :math:`X_i \\leftarrow X_i - \\sum_k r_{\\theta_k,i}\\theta_k`: rotate, match each axis by 1-D
-    histogram matching, rotate back (IDT); for one direction it is the 1-D matching along it. For
-    :math:`K \\ge d` random directions :math:`H_\\Theta` is replaced by its expectation
-    :math:`\\frac1d\\mathrm{Id}` (MATH.md 2.3): the exact :math:`H_\\Theta^{-1}` of a few nearly
-    parallel directions would amplify the inconsistencies between their 1-D matchings.
+    :math:`E_\Theta` is piecewise quadratic with Hessian :math:`2a_iH_\Theta` in :math:`X_i`, so
+    locally :math:`g_i = H_\Theta e_i` for the error :math:`e_i` of :math:`X_i` to a minimiser, and
+    the step leaves the error :math:`(\mathrm{Id} - \tau\alpha H_\Theta)e_i`; :math:`\alpha` is the
+    scalar that minimises its mean square :math:`\mathbb E\|(\mathrm{Id} - \alpha H_\Theta)e\|^2`
+    over isotropic errors. It is the exact Newton step :math:`H_\Theta^{+}` whenever
+    :math:`H_\Theta` is a multiple of a projection: for orthonormal directions (a basis,
+    :math:`\alpha g_i = \sum_k r_{\theta_k,i}\theta_k`: rotate, match each axis by 1-D histogram
+    matching, rotate back, i.e. IDT; or a single direction, matched exactly) and for isotropic sets
+    (:math:`H_\Theta = \frac1d\mathrm{Id}`, e.g. :func:`circle_directions`; many random directions
+    come close). For a few non-orthogonal random directions the exact :math:`H_\Theta^{+}` would
+    amplify the inconsistencies between the 1-D matchings of nearly parallel directions (measured:
+    far slower, or divergent, at :math:`K = d`); the scalar step never does: since
+    :math:`\alpha\lambda_{\max}(H_\Theta) \le (1 + \sqrt{\operatorname{rank}H_\Theta})/2`, every
+    eigendirection of the local model contracts for :math:`\tau < 4/(1 + \sqrt d)` (1.66 in 2-D,
+    1.46 in 3-D). The same step is used by :func:`ottools.barycenters.sliced_barycenter`.
 
     For equal sizes and uniform weights the iterates converge in practice to a cloud with
-    :math:`\\mu_X = \\mu_Y`, i.e. a permutation of ``Y``, defining the sliced map. This convergence is
+    :math:`\mu_X = \mu_Y`, i.e. a permutation of ``Y``, defining the sliced map. This convergence is
     a **numerical observation** (Rabin et al. 2011, Bonneel et al. 2015), not the theorem slide 14
     seems to state, and the limit is in general **not** the optimal transport map. For ``N != M``
     (or weights) each point is sent to the mean of the target quantiles over its own quantile
     interval, so the flow decreases the energy but ``X`` cannot become a copy of ``Y``.
 
-    Cost per iteration :math:`O(K N (d + \\log N))`.
+    Cost per iteration :math:`O(K N (d + \log N))`.
 
     References
     ----------
@@ -571,23 +617,24 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
     --------
     >>> rng = np.random.default_rng(0)
     >>> X, Y = rng.standard_normal((200, 2)), rng.random((200, 2))
-    >>> Z = sliced_transport(X, Y, 200, rng=rng)
+    >>> Z = sliced_transport(X, Y, n_iter=200, rng=rng)
     >>> bool(sliced_wasserstein_distance(Z, Y, rng=1) < 0.02 * sliced_wasserstein_distance(X, Y, rng=1))
     True
     """
-    X, Y = _check_pair(X, Y)
+    X, Y, a, b = _pair(X, Y, a, b)
     n, d = X.shape
-    n_iter = check_positive_int(n_iter, "n_iter", minimum=0)
-    if isinstance(step, bool) or not isinstance(step, numbers.Real) or not np.isfinite(step) or step <= 0:
-        raise ValueError(f"step must be a positive finite number, got {step!r}")
-    if n_directions is not None:
-        n_directions = check_positive_int(n_directions, "n_directions")
-    if callback is not None and not callable(callback):
-        raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
-    rng = check_rng(rng)
-    a = _check_weights_or_none(a, n, "a")
-    b = _check_weights_or_none(b, Y.shape[0], "b")
+    n_iter = check_max_iter(n_iter, "n_iter", minimum=0)
+    step = _step_size(step)
+    k = d if n_directions is None else check_positive_int(n_directions, "n_directions")
+    check_memory(_projection_bytes(k, n, Y.shape[0], True) + 8.0 * k * d,
+                 "n_directions" if n_directions is not None else "sliced_transport(X, Y)", hint=_MEMORY_HINT)
+    callback = check_callable(callback, "callback")
+    return _sliced_transport(X, Y, a, b, n_iter, step, n_directions, check_rng(rng), callback)
 
+
+def _sliced_transport(X, Y, a, b, n_iter, step, n_directions, rng, callback=None):
+    """The flow on checked inputs (see :func:`sliced_transport`)."""
+    d = X.shape[1]
     Z = X.copy()
     for it in range(1, n_iter + 1):
         theta = _step_directions(d, n_directions, rng)
@@ -600,12 +647,21 @@ def sliced_transport(X, Y, n_iter=100, *, step=1.0, n_directions=None, rng=None,
     return Z
 
 
+def _step_size(step):
+    """The step of a sliced descent, ``0 < step < 2``, checked (shared with the barycenter)."""
+    step = check_real(step, "step", minimum=0.0, strict=True)
+    if step >= 2.0:
+        raise ValueError(f"step must be below 2 (at 2 a Newton step reflects each point, beyond it "
+                         f"diverges), got {step:g}")
+    return step
+
+
 def _step_directions(d, n_directions, rng):
-    """The directions of one descent step: a Haar-random orthonormal basis (``n_directions=None``)
+    r"""The directions of one descent step: a Haar-random orthonormal basis (``n_directions=None``)
     or ``n_directions`` independent uniform directions; shape (K, d)."""
     if n_directions is None:
-        return random_orthonormal_bases(1, d, rng)[0]
-    return random_directions(n_directions, d, rng)
+        return _haar_bases(1, d, rng)[0]
+    return _random_directions(n_directions, d, rng)
 
 
 def _newton_scale(theta):
@@ -626,15 +682,8 @@ def _newton_scale(theta):
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_u(u):
-    u = as_float_array(u, "u")
-    if u.ndim < 1 or u.shape[-1] != 2:
-        raise ValueError(f"u must have shape (..., 2) (points of the plane), got {u.shape}")
-    return u[..., 0], u[..., 1]
-
-
 def two_dirac_wasserstein_energy(u):
-    """Unnormalised :math:`W` energy of :math:`X(u) = \\{u, -u\\}` against :math:`Y = \\{(0,-1),(0,1)\\}`.
+    r"""Unnormalised :math:`W` energy of :math:`X(u) = \{u, -u\}` against :math:`Y = \{(0,-1),(0,1)\}`.
 
     Parameters
     ----------
@@ -643,7 +692,7 @@ def two_dirac_wasserstein_energy(u):
     Returns
     -------
     E : ndarray of shape (...)
-        :math:`E^W(u) = \\min_\\sigma\\sum_i\\|X_i - Y_{\\sigma(i)}\\|^2 = 2\\big(x^2 + (|y|-1)^2\\big)`,
+        :math:`E^W(u) = \min_\sigma\sum_i\|X_i - Y_{\sigma(i)}\|^2 = 2\big(x^2 + (|y|-1)^2\big)`,
         twice the probability-normalised :math:`W_2^2`.
 
     References
@@ -653,29 +702,35 @@ def two_dirac_wasserstein_energy(u):
     >>> float(two_dirac_wasserstein_energy([0.0, 1.0]))
     0.0
     """
-    x, y = _check_u(u)
+    u = as_float_array(u, "u")
+    if u.ndim < 1 or u.shape[-1] != 2:
+        raise ValueError(f"u must have shape (..., 2) (points of the plane), got {u.shape}")
+    x, y = u[..., 0], u[..., 1]
     return 2.0 * (x**2 + (np.abs(y) - 1.0) ** 2)
 
 
 def two_dirac_sliced_energy(u):
-    """Unnormalised sliced energy of the two-Dirac case study (see :func:`two_dirac_wasserstein_energy`).
+    r"""Unnormalised sliced energy of the two-Dirac case study (see :func:`two_dirac_wasserstein_energy`).
 
     Returns
     -------
     E : ndarray of shape (...)
-        .. math:: E^S(u) = \\int_{\\mathbb S^1}\\min_\\sigma\\sum_i (\\langle X_i - Y_{\\sigma(i)},\\theta\\rangle)^2 d\\theta
-                  = x^2 + y^2 + 1 - \\frac4\\pi\\big(|x| + y\\arctan(y/|x|)\\big)
+        .. math:: E^S(u) = \int_{\mathbb S^1}\min_\sigma\sum_i (\langle X_i - Y_{\sigma(i)},\theta\rangle)^2 d\theta
+                  = x^2 + y^2 + 1 - \frac4\pi\big(|x| + y\arctan(y/|x|)\big)
 
-        for the uniform probability :math:`d\\theta` (the formula is even in :math:`u`; at
-        :math:`x = 0` the limit :math:`y\\arctan(y/|x|) \\to \\frac\\pi2|y|` is used). It is twice
-        ``sliced_energy`` of the two clouds (which divides by ``N = 2``). Minima at :math:`(0,\\pm1)`,
-        saddles at :math:`(\\pm2/\\pi, 0)`, a non-differentiable local maximum at 0 where the two
+        for the uniform probability :math:`d\theta` (the formula is even in :math:`u`; at
+        :math:`x = 0` the limit :math:`y\arctan(y/|x|) \to \frac\pi2|y|` is used). It is twice
+        ``sliced_energy`` of the two clouds (which divides by ``N = 2``). Minima at :math:`(0,\pm1)`,
+        saddles at :math:`(\pm2/\pi, 0)`, a non-differentiable local maximum at 0 where the two
         points of ``X`` coincide.
 
     >>> float(two_dirac_sliced_energy([0.0, 1.0]))
     0.0
     """
-    x, y = _check_u(u)
+    u = as_float_array(u, "u")
+    if u.ndim < 1 or u.shape[-1] != 2:
+        raise ValueError(f"u must have shape (..., 2) (points of the plane), got {u.shape}")
+    x, y = u[..., 0], u[..., 1]
     ax = np.abs(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         atan_term = np.where(ax > 0, y * np.arctan(y / np.where(ax > 0, ax, 1.0)), 0.5 * np.pi * np.abs(y))

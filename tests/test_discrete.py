@@ -27,7 +27,7 @@ def random_simplex(rng, n):
 
 
 def test_image_cloud_round_trip_colour_and_grey():
-    rng = np.random.default_rng(0)
+    rng = make_rng(0)
     img = rng.random((5, 7, 3))
     X = discrete.image_to_cloud(img)
     assert X.shape == (35, 3)
@@ -40,11 +40,11 @@ def test_image_cloud_round_trip_colour_and_grey():
 
 
 def test_sample_pixels_without_replacement_and_reproducible():
-    img = np.random.default_rng(1).random((10, 10, 3))
-    S, idx = discrete.sample_pixels(img, 60, np.random.default_rng(3), return_index=True)
+    img = make_rng(1).random((10, 10, 3))
+    S, idx = discrete.sample_pixels(img, 60, make_rng(3), return_index=True)
     assert S.shape == (60, 3) and len(np.unique(idx)) == 60  # distinct pixels
     assert np.array_equal(S, discrete.image_to_cloud(img)[idx])
-    S2 = discrete.sample_pixels(img, 60, np.random.default_rng(3))
+    S2 = discrete.sample_pixels(img, 60, make_rng(3))
     assert np.array_equal(S, S2)
     # all pixels: a permutation of the cloud
     full = discrete.sample_pixels(img, 100, 0)
@@ -52,7 +52,7 @@ def test_sample_pixels_without_replacement_and_reproducible():
 
 
 def test_color_histogram_counts_and_centres():
-    rng = np.random.default_rng(2)
+    rng = make_rng(2)
     X = rng.random((1000, 3))
     X[0] = 1.0  # the value 1 belongs to the last cell
     centres, w = discrete.color_histogram(X, bins=4)
@@ -74,7 +74,7 @@ def test_color_histogram_counts_and_centres():
 
 @pytest.mark.parametrize("p", [0.5, 1, 2, 3])
 def test_cost_matrix_matches_pot(p):
-    rng = np.random.default_rng(3)
+    rng = make_rng(3)
     X, Y = rng.normal(size=(13, 3)), rng.normal(size=(9, 3))
     C = discrete.cost_matrix(X, Y, p)
     ref = ot.dist(X, Y, metric="euclidean") ** p
@@ -90,11 +90,11 @@ def test_cost_matrix_matches_pot(p):
 @pytest.mark.parametrize("sizes", [(1, 1), (5, 5), (7, 11), (40, 3)])
 def test_wasserstein_1d_weighted_matches_pot_and_lp(p, sizes):
     """T3: the weighted quantile formula equals the LP and POT's 1-D solver."""
-    rng = np.random.default_rng(sum(sizes) + p)
+    rng = make_rng(sum(sizes) + p)
     N, M = sizes
     x, y = rng.normal(size=N), rng.normal(1.0, 2.0, size=M)
     a, b = random_simplex(rng, N), random_simplex(rng, M)
-    w = discrete.wasserstein_1d(x, y, a, b, p)
+    w = discrete.wasserstein_1d(x, y, a=a, b=b, p=p)
     w_pot = ot.wasserstein_1d(x, y, a, b, p=p) ** (1 / p)  # POT returns W_p^p
     lp = ot.emd2(a, b, np.abs(x[:, None] - y[None, :]) ** p)
     assert np.isclose(w, w_pot, rtol=RTOL)
@@ -104,7 +104,7 @@ def test_wasserstein_1d_weighted_matches_pot_and_lp(p, sizes):
 @pytest.mark.parametrize("p", [1, 2, 3])
 def test_wasserstein_1d_uniform_is_sorting_and_equals_assignment(p):
     """T3 (uniform): sorting both lists is the optimal assignment."""
-    rng = np.random.default_rng(p)
+    rng = make_rng(p)
     x, y = rng.random(50), rng.random(50) ** 2
     w = discrete.wasserstein_1d(x, y, p=p)
     C = np.abs(x[:, None] - y[None, :]) ** p
@@ -123,14 +123,14 @@ def test_concave_cost_sorting_not_optimal():
     y = np.array([1.0, 2.0])  # sorted: 1 + 1 = 2; optimal: send 0 -> 2 and keep 1 -> 1: sqrt(2)
     C = discrete.cost_matrix(x, y, 0.5)
     sorted_cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** 0.5)
-    P, lp, f, g = discrete.kantorovich(None, None, C)
+    P, lp, f, g = discrete.kantorovich(C)
     assert sorted_cost > lp + 0.1
     assert np.isclose(lp, np.sqrt(2) / 2, rtol=RTOL)
-    rng = np.random.default_rng(4)
+    rng = make_rng(4)
     x, y = rng.random(30), rng.random(30)
     C = discrete.cost_matrix(x, y, 0.5)
     sorted_cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** 0.5)
-    assert sorted_cost > discrete.kantorovich(None, None, C)[1]
+    assert sorted_cost > discrete.kantorovich(C)[1]
 
 
 # ------------------------------------------------------------------ assignment and LP
@@ -140,32 +140,32 @@ def test_concave_cost_sorting_not_optimal():
 @pytest.mark.parametrize("N", [1, 8, 60])
 def test_assignment_lp_and_pot_agree(p, N):
     """T1: LP value = assignment value for uniform weights; Birkhoff."""
-    rng = np.random.default_rng(10 * N + p)
+    rng = make_rng(10 * N + p)
     X, Y = rng.normal(size=(N, 2)), rng.random((N, 2))
     C = discrete.cost_matrix(X, Y, p)
     sigma = discrete.assignment(X, Y, p)
     assert np.array_equal(np.sort(sigma), np.arange(N))  # a permutation
     assign = C[np.arange(N), sigma].mean()
-    P, lp, f, g = discrete.kantorovich(None, None, C)
+    P, lp, f, g = discrete.kantorovich(C)
     assert np.isclose(assign, lp, rtol=RTOL)
     assert np.isclose(lp, ot.emd2(np.full(N, 1 / N), np.full(N, 1 / N), C), rtol=RTOL)
     # Birkhoff: the vertex returned is (1/N) times a permutation matrix
     NP = N * P
     assert np.allclose(NP, np.round(NP), atol=1e-9)
     assert np.allclose(NP.sum(0), 1, atol=1e-9) and np.allclose(NP.sum(1), 1, atol=1e-9)
-    assert np.isclose(discrete.wasserstein_distance(X, Y, p), assign ** (1 / p), rtol=RTOL)
+    assert np.isclose(discrete.wasserstein_distance(X, Y, p=p), assign ** (1 / p), rtol=RTOL)
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
 @pytest.mark.parametrize("sizes", [(1, 6), (10, 17), (33, 12)])
 def test_kantorovich_matches_pot_vertex_marginals_duals(p, sizes):
     """T2, marginals and complementary slackness."""
-    rng = np.random.default_rng(sizes[0] * 100 + sizes[1] + p)
+    rng = make_rng(sizes[0] * 100 + sizes[1] + p)
     N, M = sizes
     X, Y = rng.normal(size=(N, 3)), rng.normal(size=(M, 3))
     a, b = random_simplex(rng, N), random_simplex(rng, M)
     C = discrete.cost_matrix(X, Y, p)
-    P, cost, f, g = discrete.kantorovich(a, b, C)
+    P, cost, f, g = discrete.kantorovich(C, a=a, b=b)
     assert np.isclose(cost, ot.emd2(a, b, C), rtol=RTOL)
     assert np.isclose(cost, np.sum(P * C), rtol=1e-14)
     assert np.count_nonzero(P) <= N + M - 1  # T2: a vertex (exact)
@@ -177,7 +177,7 @@ def test_kantorovich_matches_pot_vertex_marginals_duals(p, sizes):
     assert slack.min() >= -1e-7 * scale
     assert np.abs(slack[P > 0]).max() <= 1e-7 * scale
     assert np.isclose(f @ a + g @ b, cost, rtol=1e-9, atol=1e-12 * scale)
-    assert np.isclose(discrete.wasserstein_distance(X, Y, p, a, b), cost ** (1 / p), rtol=RTOL)
+    assert np.isclose(discrete.wasserstein_distance(X, Y, a=a, b=b, p=p), cost ** (1 / p), rtol=RTOL)
 
 
 def test_kantorovich_support_is_a_forest():
@@ -185,10 +185,10 @@ def test_kantorovich_support_is_a_forest():
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    rng = np.random.default_rng(5)
+    rng = make_rng(5)
     N, M = 15, 22
     C = rng.random((N, M))
-    P = discrete.kantorovich(random_simplex(rng, N), random_simplex(rng, M), C)[0]
+    P = discrete.kantorovich(C, a=random_simplex(rng, N), b=random_simplex(rng, M))[0]
     I, J = np.nonzero(P)
     adj = coo_matrix((np.ones(I.size), (I, N + J)), shape=(N + M, N + M))
     n_comp = connected_components(adj, directed=False)[0]
@@ -197,40 +197,40 @@ def test_kantorovich_support_is_a_forest():
 
 def test_lp_with_scipy_interior_point_is_not_needed_for_value():
     """Our LP and an independent scipy formulation (all N + M equalities, default HiGHS) agree."""
-    rng = np.random.default_rng(6)
+    rng = make_rng(6)
     N, M = 9, 7
     C = rng.random((N, M))
     a, b = random_simplex(rng, N), random_simplex(rng, M)
     A = np.vstack([np.kron(np.eye(N), np.ones(M)), np.kron(np.ones(N), np.eye(M))])
     ref = linprog(C.ravel(), A_eq=A, b_eq=np.r_[a, b], bounds=(0, None)).fun
-    assert np.isclose(discrete.kantorovich(a, b, C)[1], ref, rtol=1e-8)
+    assert np.isclose(discrete.kantorovich(C, a=a, b=b)[1], ref, rtol=1e-8)
 
 
 # ------------------------------------------------------------------ metric properties
 
 
 def test_translation_identity_and_mean_decomposition():
-    rng = np.random.default_rng(7)
+    rng = make_rng(7)
     X = rng.normal(size=(30, 2))
     v = np.array([0.7, -1.9])
     assert np.isclose(discrete.wasserstein_distance(X, X + v), np.linalg.norm(v), rtol=RTOL)
     Y = rng.normal(size=(20, 2)) * [2.0, 0.5] + 3.0
     a, b = random_simplex(rng, 30), random_simplex(rng, 20)
     ma, mb = a @ X, b @ Y
-    w2 = discrete.wasserstein_distance(X, Y, 2, a, b) ** 2
-    w2c = discrete.wasserstein_distance(X - ma, Y - mb, 2, a, b) ** 2
+    w2 = discrete.wasserstein_distance(X, Y, a=a, b=b) ** 2
+    w2c = discrete.wasserstein_distance(X - ma, Y - mb, a=a, b=b) ** 2
     assert np.isclose(w2, np.sum((ma - mb) ** 2) + w2c, rtol=RTOL)
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
 def test_metric_axioms(p):
-    rng = np.random.default_rng(8 + p)
+    rng = make_rng(8 + p)
     sizes = (12, 9, 15)
     clouds = [rng.normal(k, 1.0, size=(n, 2)) for k, n in enumerate(sizes)]
     ws = [random_simplex(rng, n) for n in sizes]
 
     def W(i, j):
-        return discrete.wasserstein_distance(clouds[i], clouds[j], p, ws[i], ws[j])
+        return discrete.wasserstein_distance(clouds[i], clouds[j], a=ws[i], b=ws[j], p=p)
 
     assert W(0, 0) <= 1e-9  # identity of indiscernibles (up to LP rounding)
     assert np.isclose(W(0, 1), W(1, 0), rtol=RTOL)
@@ -239,20 +239,20 @@ def test_metric_axioms(p):
 
 
 def test_monotone_in_p():
-    rng = np.random.default_rng(9)
+    rng = make_rng(9)
     X, Y = rng.normal(size=(25, 2)), rng.random((18, 2))
     a, b = random_simplex(rng, 25), random_simplex(rng, 18)
-    w = [discrete.wasserstein_distance(X, Y, p, a, b) for p in (1, 2, 3)]
+    w = [discrete.wasserstein_distance(X, Y, a=a, b=b, p=p) for p in (1, 2, 3)]
     assert w[0] <= w[1] + 1e-12 and w[1] <= w[2] + 1e-12
     x, y = X[:, 0], Y[:, 0]
-    w = [discrete.wasserstein_1d(x, y, a, b, p) for p in (1, 2, 3)]
+    w = [discrete.wasserstein_1d(x, y, a=a, b=b, p=p) for p in (1, 2, 3)]
     assert w[0] <= w[1] + 1e-12 and w[1] <= w[2] + 1e-12
 
 
 def test_projection_on_statistical_constraint():
     """Y[sigma] for p = 2 is the closest point of {Z : mu_Z = mu_Y} to X (slide 5): no
     permutation of Y, in particular no 2-swap of sigma, is closer."""
-    rng = np.random.default_rng(10)
+    rng = make_rng(10)
     X, Y = rng.normal(size=(12, 2)), rng.random((12, 2))
     sigma = discrete.assignment(X, Y, 2)
     best = np.sum((X - Y[sigma]) ** 2)
@@ -271,7 +271,7 @@ def test_projection_on_statistical_constraint():
 
 @pytest.mark.parametrize("N", [2, 30, 150])
 def test_auction_within_n_eps(N):
-    rng = np.random.default_rng(N)
+    rng = make_rng(N)
     C = discrete.cost_matrix(rng.random((N, 2)), rng.random((N, 2)))
     r, c = linear_sum_assignment(C)
     opt = C[r, c].sum()
@@ -288,7 +288,7 @@ def test_auction_within_n_eps(N):
 def test_auction_constant_shift_and_degenerate_costs():
     """A large constant added to C does not spoil the N * eps guarantee (the bids are not absorbed
     by rounding); equal costs: any permutation is optimal."""
-    rng = np.random.default_rng(14)
+    rng = make_rng(14)
     C = rng.random((25, 25))
     r, c = linear_sum_assignment(C)
     sigma, _ = discrete.auction(C + 1e6, eps=1e-7)
@@ -298,7 +298,7 @@ def test_auction_constant_shift_and_degenerate_costs():
 
 
 def test_auction_exact_on_integer_costs():
-    rng = np.random.default_rng(11)
+    rng = make_rng(11)
     N = 40
     C = rng.integers(0, 100, size=(N, N)).astype(float)
     sigma, _ = discrete.auction(C, eps=0.9 / N)  # N * eps < 1: the integer optimum exactly
@@ -311,11 +311,11 @@ def test_auction_exact_on_integer_costs():
 
 def test_displacement_interpolation_geodesic():
     """T11: marginals at t = 0, 1; constant speed; barycentric identity; <= N + M - 1 atoms."""
-    rng = np.random.default_rng(12)
+    rng = make_rng(12)
     N, M = 14, 9
     X, Y = rng.normal(size=(N, 2)), rng.normal(size=(M, 2)) + [3.0, 0.0]
     a, b = random_simplex(rng, N), random_simplex(rng, M)
-    P, w2, _, _ = discrete.kantorovich(a, b, discrete.cost_matrix(X, Y))
+    P, w2, _, _ = discrete.kantorovich(discrete.cost_matrix(X, Y), a=a, b=b)
     Z0, m0 = discrete.displacement_interpolation(X, Y, P, 0.0)
     Z1, m1 = discrete.displacement_interpolation(X, Y, P, 1.0)
     I, J = np.nonzero(P)
@@ -324,8 +324,8 @@ def test_displacement_interpolation_geodesic():
     t = 0.3
     Zt, mt = discrete.displacement_interpolation(X, Y, P, t)
     assert len(mt) <= N + M - 1 and np.isclose(mt.sum(), 1.0, rtol=1e-12)
-    d0 = discrete.wasserstein_distance(X, Zt, 2, a, mt / mt.sum()) ** 2
-    d1 = discrete.wasserstein_distance(Zt, Y, 2, mt / mt.sum(), b) ** 2
+    d0 = discrete.wasserstein_distance(X, Zt, a=a, b=mt / mt.sum()) ** 2
+    d1 = discrete.wasserstein_distance(Zt, Y, a=mt / mt.sum(), b=b) ** 2
     assert np.isclose(d0, t**2 * w2, rtol=1e-7)
     assert np.isclose(d1, (1 - t) ** 2 * w2, rtol=1e-7)
     assert np.isclose((1 - t) * d0 + t * d1, t * (1 - t) * w2, rtol=1e-7)
@@ -357,7 +357,7 @@ def test_nan_and_inf_refused():
     with pytest.raises(ValueError, match="X contains"):
         discrete.wasserstein_distance(X, np.zeros((3, 2)))
     with pytest.raises(ValueError, match="C contains"):
-        discrete.kantorovich(None, None, np.array([[0.0, np.inf], [1.0, 0.0]]))
+        discrete.kantorovich(np.array([[0.0, np.inf], [1.0, 0.0]]))
     with pytest.raises(ValueError, match="y contains"):
         discrete.wasserstein_1d([0.0], [np.inf])
 
@@ -366,12 +366,12 @@ def test_negative_weights_refused():
     with pytest.raises(ValueError, match="a must be non-negative"):
         discrete.wasserstein_1d([0.0, 1.0], [0.0], a=[1.5, -0.5])
     with pytest.raises(ValueError, match="b must be non-negative"):
-        discrete.kantorovich(None, [1.5, -0.5], np.zeros((2, 2)))
+        discrete.kantorovich(np.zeros((2, 2)), b=[1.5, -0.5])
 
 
 def test_unnormalised_weights_refused():
     with pytest.raises(ValueError, match="a must sum to 1"):
-        discrete.kantorovich([1.0, 1.0], None, np.zeros((2, 2)))
+        discrete.kantorovich(np.zeros((2, 2)), a=[1.0, 1.0])
     with pytest.raises(ValueError, match="b must sum to 1"):
         discrete.wasserstein_distance(np.zeros((2, 2)), np.zeros((2, 2)), b=[0.5, 0.5 + 1e-6])
     # within the 1e-8 relative tolerance: accepted and renormalised
@@ -383,7 +383,7 @@ def test_concave_p_refused_where_sorting_is_used():
         discrete.wasserstein_1d([0.0, 1.0], [1.0, 2.0], p=0.5)
     with pytest.raises(ValueError, match="p must be at least 1"):
         discrete.wasserstein_distance(np.zeros((2, 2)), np.ones((2, 2)), p=0.5)
-    with pytest.raises(ValueError, match="p must be positive"):
+    with pytest.raises(ValueError, match="p must be > 0"):
         discrete.cost_matrix(np.zeros((2, 2)), np.ones((2, 2)), p=0)
 
 
@@ -393,7 +393,7 @@ def test_too_large_dense_cost_refused_with_pointer_to_sliced():
     with pytest.raises(ValueError, match="sliced"):
         discrete.cost_matrix(X, X)
     with pytest.raises(ValueError, match="sliced"):
-        discrete.kantorovich(None, None, np.zeros((1, 1)).repeat(2001, 0).repeat(2001, 1))
+        discrete.kantorovich(np.zeros((1, 1)).repeat(1400, 0).repeat(1400, 1))
 
 
 def test_bad_parameters_refused():
@@ -415,7 +415,7 @@ def test_bad_parameters_refused():
 
 def test_sample_shape():
     for name in discrete.SHAPES:
-        X = discrete.sample_shape(name, 500, np.random.default_rng(0))
+        X = discrete.sample_shape(name, 500, make_rng(0))
         assert X.shape == (500, 2) and np.all(np.isfinite(X))
         assert np.array_equal(X, discrete.sample_shape(name, 500, 0))  # reproducible
     r = np.linalg.norm(discrete.sample_shape("disc", 2000, 1), axis=1)
@@ -428,7 +428,7 @@ def test_sample_shape():
 @pytest.mark.parametrize("p", [1, 2])
 def test_wasserstein_1d_zero_weights_and_repeated_positions(p):
     """Atoms of zero mass are ignored and repeated positions merge: same value as POT's LP."""
-    rng = np.random.default_rng(13)
+    rng = make_rng(13)
     x = np.round(rng.normal(size=20), 1)  # many repeats
     y = np.round(rng.normal(size=15), 1)
     a, b = random_simplex(rng, 20), random_simplex(rng, 15)
@@ -436,10 +436,10 @@ def test_wasserstein_1d_zero_weights_and_repeated_positions(p):
     b[[3, 14]] = 0.0
     a, b = a / a.sum(), b / b.sum()
     lp = ot.emd2(a, b, np.abs(x[:, None] - y[None, :]) ** p)
-    assert np.isclose(discrete.wasserstein_1d(x, y, a, b, p) ** p, lp, rtol=RTOL)
+    assert np.isclose(discrete.wasserstein_1d(x, y, a=a, b=b, p=p) ** p, lp, rtol=RTOL)
     keep_a, keep_b = a > 0, b > 0
-    assert np.isclose(discrete.wasserstein_1d(x, y, a, b, p),
-                      discrete.wasserstein_1d(x[keep_a], y[keep_b], a[keep_a], b[keep_b], p), rtol=1e-12)
+    assert np.isclose(discrete.wasserstein_1d(x, y, a=a, b=b, p=p),
+                      discrete.wasserstein_1d(x[keep_a], y[keep_b], a=a[keep_a], b=b[keep_b], p=p), rtol=1e-12)
 
 
 # --------------------------------------------------------------------------- sort_match, canonical_order
@@ -447,7 +447,7 @@ def test_wasserstein_1d_zero_weights_and_repeated_positions(p):
 
 @pytest.mark.parametrize("n", [1, 7, 500])
 def test_sort_match_is_the_optimal_1d_assignment(n):
-    rng = np.random.default_rng(n)
+    rng = make_rng(n)
     x, y = rng.normal(size=n), rng.exponential(size=n)
     out = discrete.sort_match(x, y)
     np.testing.assert_array_equal(np.sort(out), np.sort(y))  # exactly the values of y
@@ -463,7 +463,7 @@ def test_sort_match_refuses_different_sizes():
 
 
 def test_canonical_order_identifies_clouds_up_to_permutation():
-    rng = np.random.default_rng(3)
+    rng = make_rng(3)
     X = rng.integers(0, 3, size=(40, 3)).astype(float)  # many ties, the hard case for a canonical form
     np.testing.assert_array_equal(discrete.canonical_order(X), discrete.canonical_order(X[rng.permutation(40)]))
     Z = X.copy()

@@ -1,4 +1,4 @@
-"""Tests of ottools.sliced: MATH.md 2.7 and T5-T9 of section 9."""
+"""Tests of ottools.sliced: closed forms, POT on the same directions, gradients, the IDT flow."""
 
 import numpy as np
 import ot
@@ -8,6 +8,7 @@ from scipy.spatial.distance import cdist
 from scipy.stats import wasserstein_distance
 
 from ottools import _onedim, sliced
+from seeds import make_rng
 
 
 def _w2_squared(X, Y):
@@ -23,7 +24,7 @@ def _w2_squared(X, Y):
 
 
 def test_random_directions_unit_and_isotropic():
-    theta = sliced.random_directions(20000, 3, rng=0)
+    theta = sliced.random_directions(20000, 3, rng=make_rng(0))
     assert theta.shape == (20000, 3)
     np.testing.assert_allclose(np.linalg.norm(theta, axis=1), 1.0, atol=1e-12)
     # E[theta theta^T] = Id/d for the uniform probability on the sphere (MATH.md 0); each entry of
@@ -32,13 +33,13 @@ def test_random_directions_unit_and_isotropic():
 
 
 def test_orthonormal_bases_are_orthogonal_and_haar():
-    Q = sliced.random_orthonormal_bases(5000, 3, rng=1)
+    Q = sliced.random_orthonormal_bases(5000, 3, rng=make_rng(1))
     np.testing.assert_allclose(Q @ Q.transpose(0, 2, 1), np.broadcast_to(np.eye(3), Q.shape), atol=1e-12)
     # Haar: each row is uniform on the sphere, so its mean is 0 (without the sign fix of the QR
     # factorisation, LAPACK's convention gives a biased first row). 4 sigma with sigma = 1/sqrt(3K).
     assert np.abs(Q[:, 0, :].mean(axis=0)).max() < 4 / np.sqrt(3 * 5000)
     assert np.abs(Q[:, :, 0].mean(axis=0)).max() < 4 / np.sqrt(3 * 5000)
-    B = sliced.random_orthonormal_basis(4, rng=2)
+    B = sliced.random_orthonormal_basis(4, rng=make_rng(2))
     np.testing.assert_allclose(B @ B.T, np.eye(4), atol=1e-12)
 
 
@@ -55,7 +56,7 @@ def test_circle_directions_quadrature_of_isotropy():
 @pytest.mark.parametrize("sizes", [(60, 60), (60, 45), (17, 90)])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_agrees_with_pot_with_same_directions(sizes, weighted):
-    rng = np.random.default_rng(3)
+    rng = make_rng(3)
     n, m = sizes
     X = rng.standard_normal((n, 3))
     Y = rng.random((m, 3)) * 2 + 1
@@ -77,7 +78,7 @@ def test_agrees_with_pot_with_same_directions(sizes, weighted):
 def test_explicit_uniform_weights_take_the_general_path_to_the_same_values(m):
     # a=None uses the sort / integer quantile-grid fast paths, explicit weights the general merged
     # grid: two implementations of the same 1-D formulas, equal up to round-off.
-    rng = np.random.default_rng(17)
+    rng = make_rng(17)
     X, Y = rng.standard_normal((50, 3)), rng.random((m, 3))
     u, v = np.full(50, 1 / 50), np.full(m, 1 / m)
     theta = sliced.random_directions(9, 3, rng)
@@ -85,25 +86,25 @@ def test_explicit_uniform_weights_take_the_general_path_to_the_same_values(m):
                                sliced.projected_costs(X, Y, theta), rtol=1e-10)
     np.testing.assert_allclose(sliced.sliced_gradient(X, Y, theta, a=u, b=v),
                                sliced.sliced_gradient(X, Y, theta), rtol=1e-10, atol=1e-14)
-    Z1 = sliced.sliced_transport(X, Y, 5, rng=1, a=u, b=v)
-    Z2 = sliced.sliced_transport(X, Y, 5, rng=1)
+    Z1 = sliced.sliced_transport(X, Y, n_iter=5, rng=1, a=u, b=v)
+    Z2 = sliced.sliced_transport(X, Y, n_iter=5, rng=1)
     np.testing.assert_allclose(Z1, Z2, rtol=1e-10, atol=1e-12)
 
 
 def test_float32_projections_close_to_float64():
-    rng = np.random.default_rng(4)
+    rng = make_rng(4)
     X = rng.random((5000, 3)) + 100.0  # far from the origin: centring keeps float32 accurate
     Y = rng.random((5000, 3)) ** 2 + 100.0
     theta = sliced.random_directions(20, 3, rng)
     s64 = sliced.sliced_wasserstein_distance(X, Y, directions=theta)
-    s32 = sliced.sliced_wasserstein_distance(X, Y, directions=theta, dtype=np.float32)
+    s32 = sliced.sliced_wasserstein_distance(X, Y, directions=theta, precision=np.float32)
     # Projections of centred data of spread ~1 in float32: absolute error ~1e-7 per value.
     np.testing.assert_allclose(s32, s64, rtol=1e-5)
 
 
 @pytest.mark.parametrize("sizes", [(40, 40), (40, 25)])
 def test_dimension_one_gives_wasserstein(sizes):
-    rng = np.random.default_rng(5)
+    rng = make_rng(5)
     x = rng.standard_normal(sizes[0])
     y = rng.random(sizes[1]) * 3
     # In 1-D the only directions are +-1 and W(P_theta mu, P_theta nu) = W(mu, nu).
@@ -118,7 +119,7 @@ def test_dimension_one_gives_wasserstein(sizes):
 
 @pytest.mark.parametrize("d", [2, 3, 5])
 def test_translation_identity(d):
-    rng = np.random.default_rng(6)
+    rng = make_rng(6)
     X = rng.standard_normal((200, d))
     v = rng.standard_normal(d)
     K = 20000
@@ -130,7 +131,7 @@ def test_translation_identity(d):
 
 @pytest.mark.parametrize("d", [2, 3])
 def test_sliced_below_wasserstein_over_d(d):
-    rng = np.random.default_rng(7)
+    rng = make_rng(7)
     K = 20000
     for _ in range(3):
         X = rng.standard_normal((80, d))
@@ -142,7 +143,7 @@ def test_sliced_below_wasserstein_over_d(d):
 
 
 def test_projected_costs_mean_is_energy_and_distance():
-    rng = np.random.default_rng(8)
+    rng = make_rng(8)
     X, Y = rng.standard_normal((30, 2)), rng.random((30, 2))
     theta = sliced.random_directions(11, 2, rng)
     costs = sliced.projected_costs(X, Y, theta)
@@ -159,7 +160,7 @@ def test_projected_costs_mean_is_energy_and_distance():
 
 @pytest.mark.parametrize("case", ["equal", "sizes", "weights"])
 def test_gradient_against_finite_differences(case):
-    rng = np.random.default_rng(9)
+    rng = make_rng(9)
     X = rng.standard_normal((12, 3))
     Y = rng.random((12 if case == "equal" else 9, 3))
     a = b = None
@@ -172,7 +173,7 @@ def test_gradient_against_finite_differences(case):
     fd = np.zeros_like(X)
     for i in range(X.shape[0]):
         for j in range(X.shape[1]):
-            E = [sliced.sliced_energy(X + s * h * np.eye(1, 36, 3 * i + j).reshape(12, 3), Y, theta, a, b)
+            E = [sliced.sliced_energy(X + s * h * np.eye(1, 36, 3 * i + j).reshape(12, 3), Y, theta, a=a, b=b)
                  for s in (1, -1)]
             fd[i, j] = (E[0] - E[1]) / (2 * h)
     # E_Theta is exactly quadratic near a generic X (no ties in 5 directions): central differences
@@ -184,7 +185,7 @@ def test_gradient_against_finite_differences(case):
 def test_gradient_uses_barycentric_projection_of_the_1d_plan(weighted):
     # N != M: along theta, X_i is pulled towards (1/a_i) sum_j P_ij <Y_j, theta>, with P the 1-D
     # optimal plan; POT's emd_1d gives P independently (exact LP solution, no ties here).
-    rng = np.random.default_rng(16)
+    rng = make_rng(16)
     X, Y = rng.standard_normal((13, 2)), rng.random((7, 2))
     a = b = None
     if weighted:
@@ -215,7 +216,7 @@ def test_gradient_carries_factor_two_and_one_over_n():
 
 
 def test_two_dirac_closed_forms_against_quadrature():
-    rng = np.random.default_rng(10)
+    rng = make_rng(10)
     Y = np.array([[0.0, -1.0], [0.0, 1.0]])
     theta = sliced.circle_directions(200000)
     for u in [*rng.uniform(-2, 2, (4, 2)), np.array([0.0, 0.5]), np.array([-0.3, 0.0])]:
@@ -248,7 +249,7 @@ def test_two_dirac_critical_points():
 
 @pytest.mark.parametrize("d", [2, 3])
 def test_one_idt_step_matches_marginals_and_mean(d):
-    rng = np.random.default_rng(11)
+    rng = make_rng(11)
     X = rng.standard_normal((300, d))
     Y = rng.random((300, d)) * [3] + 1
     seen = {}
@@ -256,7 +257,7 @@ def test_one_idt_step_matches_marginals_and_mean(d):
     def record(it, Z, theta):
         seen["theta"] = theta.copy()
 
-    Z = sliced.sliced_transport(X, Y, 1, rng=rng, callback=record)
+    Z = sliced.sliced_transport(X, Y, n_iter=1, rng=rng, callback=record)
     theta = seen["theta"]
     np.testing.assert_allclose(theta @ theta.T, np.eye(d), atol=1e-12)
     # After one IDT step every projection on the basis is a sorted copy of Y's (MATH.md T5).
@@ -265,10 +266,10 @@ def test_one_idt_step_matches_marginals_and_mean(d):
 
 
 def test_single_direction_step_matches_that_marginal():
-    rng = np.random.default_rng(12)
+    rng = make_rng(12)
     X, Y = rng.standard_normal((100, 3)), rng.random((100, 3))
     seen = {}
-    Z = sliced.sliced_transport(X, Y, 1, n_directions=1, rng=rng,
+    Z = sliced.sliced_transport(X, Y, n_iter=1, n_directions=1, rng=rng,
                                 callback=lambda it, Z, th: seen.setdefault("th", th.copy()))
     p = seen["th"][0]
     np.testing.assert_allclose(np.sort(Z @ p), np.sort(Y @ p), atol=1e-12)
@@ -277,10 +278,10 @@ def test_single_direction_step_matches_that_marginal():
 
 
 def test_flow_converges_to_target_but_not_to_ot_map():
-    rng = np.random.default_rng(13)
+    rng = make_rng(13)
     X = rng.standard_normal((200, 3))
     Y = rng.random((200, 3)) * 2
-    Z = sliced.sliced_transport(X, Y, 500, rng=rng)
+    Z = sliced.sliced_transport(X, Y, n_iter=500, rng=rng)
     w0, w = _w2_squared(X, Y), _w2_squared(Z, Y)
     assert w / w0 < 1e-2  # MATH.md 2.7: after 500 IDT iterations
     # Z is (close to) a permutation of Y: the sliced map; its cost exceeds the optimal one.
@@ -289,21 +290,21 @@ def test_flow_converges_to_target_but_not_to_ot_map():
 
 
 def test_callback_sees_every_iteration_and_input_untouched():
-    rng = np.random.default_rng(14)
+    rng = make_rng(14)
     X, Y = rng.standard_normal((20, 2)), rng.random((20, 2))
     X0 = X.copy()
     its = []
-    sliced.sliced_transport(X, Y, 7, n_directions=4, callback=lambda it, Z, th: its.append((it, th.shape)))
+    sliced.sliced_transport(X, Y, n_iter=7, n_directions=4, callback=lambda it, Z, th: its.append((it, th.shape)))
     assert its == [(k, (4, 2)) for k in range(1, 8)]
     np.testing.assert_array_equal(X, X0)
-    np.testing.assert_array_equal(sliced.sliced_transport(X, Y, 0), X)
+    np.testing.assert_array_equal(sliced.sliced_transport(X, Y, n_iter=0), X)
 
 
 def test_flow_different_sizes_decreases_energy():
-    rng = np.random.default_rng(15)
+    rng = make_rng(15)
     X, Y = rng.standard_normal((90, 2)), rng.random((40, 2))
     theta = sliced.random_directions(2000, 2, rng)
-    Z = sliced.sliced_transport(X, Y, 100, rng=rng)
+    Z = sliced.sliced_transport(X, Y, n_iter=100, rng=rng)
     assert sliced.sliced_energy(Z, Y, theta) < 1e-2 * sliced.sliced_energy(X, Y, theta)
 
 
@@ -321,7 +322,7 @@ def test_rejects_nan():
     X = np.zeros((3, 2))
     X[1, 0] = np.nan
     with pytest.raises(ValueError, match="X contains 1 NaN"):
-        sliced.sliced_transport(X, np.zeros((3, 2)), 1)
+        sliced.sliced_transport(X, np.zeros((3, 2)), n_iter=1)
 
 
 def test_rejects_empty_cloud():
@@ -347,21 +348,21 @@ def test_rejects_bad_weights():
         sliced.sliced_wasserstein_distance(np.zeros((2, 2)), np.ones((2, 2)), a=[0.5, 0.6])
 
 
-@pytest.mark.parametrize("step", [0.0, -1.0, np.nan, "1"])
+@pytest.mark.parametrize("step", [0.0, -1.0, np.nan, "1", 2.0, True])
 def test_rejects_bad_step(step):
     with pytest.raises(ValueError, match="step"):
-        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), 1, step=step)
+        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), n_iter=1, step=step)
 
 
 def test_rejects_bad_n_iter_and_callback():
     with pytest.raises(ValueError, match="n_iter"):
-        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), -1)
+        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), n_iter=-1)
     with pytest.raises(ValueError, match="callback"):
-        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), 1, callback=3)
+        sliced.sliced_transport(np.zeros((3, 2)), np.ones((3, 2)), n_iter=1, callback=3)
 
 
 def test_rejects_bad_dtype_and_rng():
-    with pytest.raises(ValueError, match="dtype"):
-        sliced.sliced_wasserstein_distance(np.zeros((3, 2)), np.ones((3, 2)), dtype=np.int32)
+    with pytest.raises(ValueError, match="precision"):
+        sliced.sliced_wasserstein_distance(np.zeros((3, 2)), np.ones((3, 2)), precision=np.int32)
     with pytest.raises(ValueError, match="rng"):
         sliced.random_directions(3, 2, rng="seed")
