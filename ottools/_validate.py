@@ -588,3 +588,42 @@ def check_colours(x, name, *, channels=3):
     if lo < 0.0 or hi > 1.0:
         raise ValueError(f"{name} must hold colours in [0, 1], got range [{lo:.4g}, {hi:.4g}]")
     return X
+
+
+def check_controls(draw, controls, name=None):
+    """Controls of a figure widget: at least one, each an ipywidgets widget with a ``value``, all of
+    them keyword arguments that ``draw`` accepts. ``name`` is the argument that holds them as a dict
+    (``None`` when they came as keyword arguments: each is then named by its keyword)."""
+    import inspect
+
+    import ipywidgets
+
+    if name is not None and not isinstance(controls, dict):
+        raise ArgumentTypeError(f"{name} must be a dict from names to ipywidgets controls, got {type(controls).__name__}")
+    if not controls:
+        where = f"{name}: " if name else ""
+        raise ValueError(f"{where}give at least one control, as a keyword argument: name=ipywidgets.IntSlider(...)")
+    for key, control in controls.items():
+        if not isinstance(control, ipywidgets.Widget) or not control.has_trait("value"):
+            label = f"{name}[{key!r}]" if name else f"control {key!r}"
+            raise ArgumentTypeError(
+                f"{label} must be an ipywidgets widget with a value (IntSlider, ToggleButtons, ...), "
+                f"got {type(control).__name__}"
+            )
+    check_keywords(draw, controls, name or "controls")
+
+
+def check_keywords(fn, keywords, name):
+    """``fn`` accepts the keyword arguments ``keywords`` (a dict); ``name`` is the argument holding them."""
+    import inspect
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
+        return
+    try:
+        signature.bind(**{key: None for key in keywords})
+    except TypeError as err:
+        raise ArgumentTypeError(
+            f"{name}: draw cannot take {list(keywords)} as keyword arguments: {err}"
+        ) from None

@@ -37,7 +37,6 @@ the notebook).
 from __future__ import annotations
 
 import html
-import inspect
 import io
 import itertools
 import math
@@ -48,23 +47,20 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure, SubFigure
 
+from ._validate import ArgumentTypeError, check_bool, check_callable, check_controls, check_int, check_keywords, check_real
+
 __all__ = ["FigureWidget", "render", "interactive", "precomputed", "player", "control_values"]
 
 MAX_FRAMES = 256  # default limit on the number of pictures a precomputed widget may hold
+MAX_FRAMES_LIMIT = 10_000  # the largest max_frames accepted (about 1 GB of PNG at most)
+MAX_DPI = 600.0  # a figure for a screen never needs more
 MIN_INTERVAL = 40  # ms: the shortest Play interval (a swap of bytes still crosses the websocket)
 
 
-def _check_draw(draw):
-    if not callable(draw):
-        raise TypeError(f"draw must be a function that draws one matplotlib figure, got {type(draw).__name__}")
-
-
-def _check_dpi(dpi):
+def _dpi(dpi):
     if dpi is None:
         return float(mpl.rcParams["figure.dpi"])  # the resolution of the tours' static figures
-    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not math.isfinite(dpi) or dpi <= 0:
-        raise ValueError(f"dpi must be a positive number of dots per inch, got {dpi!r}")
-    return float(dpi)
+    return check_real(dpi, "dpi", minimum=0.0, strict=True, maximum=MAX_DPI)
 
 
 def _as_figure(obj):
@@ -119,9 +115,14 @@ def render(draw, values=None, *, dpi=None):
     >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    _check_draw(draw)
-    values = {} if values is None else dict(values)
-    dpi = _check_dpi(dpi)
+    check_callable(draw, "draw", allow_none=False)
+    if values is None:
+        values = {}
+    elif not isinstance(values, dict):
+        raise ArgumentTypeError(f"values must be a dict of draw's keyword arguments, got {type(values).__name__}")
+    check_keywords(draw, values, "values")
+    values = dict(values)
+    dpi = _dpi(dpi)
     before = set(plt.get_fignums())
     try:
         returned = draw(**values)
@@ -182,10 +183,10 @@ def control_values(name, control):
         return [False, True]
     if isinstance(control, (ipywidgets.IntSlider, ipywidgets.BoundedIntText, ipywidgets.Play)):
         return list(range(control.min, control.max + 1, control.step))
-    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.BoundedFloatText)):
+    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.BoundedFloatText)) and control.step:
         n = int(round((control.max - control.min) / control.step))
         return [round(control.min + k * control.step, 12) for k in range(n + 1)]
-    raise TypeError(
+    raise ArgumentTypeError(
         f"control {name!r} ({type(control).__name__}) has no finite list of values; a precomputed widget "
         "takes single selections (ToggleButtons, RadioButtons, SelectionSlider), integer or float "
         "sliders, checkboxes")
@@ -198,23 +199,6 @@ def _snap(value, choices):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return min(choices, key=lambda c: abs(c - value))
     raise ValueError(f"value {value!r} is not one of {choices}")
-
-
-def _check_controls(draw, controls):
-    if not controls:
-        raise ValueError("give at least one control, as a keyword argument: name=ipywidgets.IntSlider(...)")
-    for name, control in controls.items():
-        if not isinstance(control, ipywidgets.Widget) or not control.has_trait("value"):
-            raise TypeError(f"control {name!r} must be an ipywidgets widget with a value (IntSlider, "
-                            f"ToggleButtons, ...), got {type(control).__name__}")
-    try:
-        signature = inspect.signature(draw)
-    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
-        return
-    try:
-        signature.bind(**{name: None for name in controls})
-    except TypeError as err:
-        raise TypeError(f"draw cannot take the controls {list(controls)} as keyword arguments: {err}") from None
 
 
 def _label(name, control):
@@ -254,10 +238,11 @@ class FigureWidget(ipywidgets.VBox):
     """
 
     def __init__(self, draw, controls, *, dpi=None, choices=None, lazy=False, play=None, header=None):
-        _check_draw(draw)
-        _check_controls(draw, controls)
+        check_callable(draw, "draw", allow_none=False)
+        check_controls(draw, controls, "controls")
+        lazy = check_bool(lazy, "lazy")
         self.draw = draw
-        self.dpi = _check_dpi(dpi)
+        self.dpi = _dpi(dpi)
         self.controls = dict(controls)
         self.choices = choices
         self.frames = None if choices is None else {}
@@ -364,8 +349,7 @@ def interactive(draw, *, dpi=None, **controls):
 
 
 def _all_choices(controls, max_frames):
-    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
-        raise ValueError(f"max_frames must be a positive integer, got {max_frames!r}")
+    max_frames = check_int(max_frames, "max_frames", minimum=1, maximum=MAX_FRAMES_LIMIT)
     choices = {name: control_values(name, control) for name, control in controls.items()}
     count = math.prod(len(v) for v in choices.values())
     if count > max_frames:
@@ -420,8 +404,8 @@ def precomputed(draw, *, dpi=None, lazy=False, max_frames=MAX_FRAMES, **controls
     >>> w.image.value == w.frames[(2,)]
     True
     """
-    _check_draw(draw)
-    _check_controls(draw, controls)
+    check_callable(draw, "draw", allow_none=False)
+    check_controls(draw, controls)
     return FigureWidget(draw, controls, dpi=dpi, choices=_all_choices(controls, max_frames), lazy=lazy)
 
 
@@ -467,10 +451,10 @@ def player(draw, *, interval=200, repeat=False, dpi=None, lazy=False, max_frames
     >>> (w.play.min, w.play.max, w.play.interval, len(w.frames))
     (0, 3, 100, 4)
     """
-    _check_draw(draw)
-    _check_controls(draw, controls)
-    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval > 0:
-        raise ValueError(f"interval must be a positive number of milliseconds, got {interval!r}")
+    check_callable(draw, "draw", allow_none=False)
+    check_controls(draw, controls)
+    interval = check_real(interval, "interval", minimum=0.0, strict=True, maximum=3_600_000)
+    repeat = check_bool(repeat, "repeat")
     name, slider = next(iter(controls.items()))
     if isinstance(slider, ipywidgets.SelectionSlider):
         play = ipywidgets.Play(value=slider.index, min=0, max=len(slider.options) - 1, step=1)
