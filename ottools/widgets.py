@@ -345,6 +345,7 @@ def interactive(draw, *, dpi=None, **controls):
     >>> w.image.value != before
     True
     """
+    check_controls(draw, controls)  # named by their keywords
     return FigureWidget(draw, controls, dpi=dpi)
 
 
