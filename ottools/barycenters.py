@@ -169,16 +169,18 @@ def barycenter_energy(X, clouds, weights=None, *, directions=None, n_directions=
     d = clouds[0].shape[1]
     X = check_points(X, "X", d=d)
     lam = check_simplex(weights, len(clouds), "weights")
-    n, largest = X.shape[0], max(C.shape[0] for C in clouds)
+    n = X.shape[0]
+
+    def needs(k):  # the projections of X, and the 1-D problems of the largest of the clouds
+        return 8.0 * k * n + max(sliced._projection_bytes(k, n, C.shape[0], False) for C in clouds)
+
     if directions is None:
         k = check_positive_int(n_directions, "n_directions")
-        check_memory(sliced._projection_bytes(k, n, largest, True) + 24.0 * k * d, "n_directions",
-                     hint=sliced._MEMORY_HINT)
+        check_memory(needs(k) + 24.0 * k * d, "n_directions", hint=sliced._MEMORY_HINT)
         theta = sliced._random_directions(k, d, check_rng(rng))
     else:
         theta = check_directions(directions, d=d, unit_tol=sliced.UNIT_TOL)
-        check_memory(sliced._projection_bytes(theta.shape[0], n, largest, True), "directions",
-                     hint=sliced._MEMORY_HINT)
+        check_memory(needs(theta.shape[0]), "directions", hint=sliced._MEMORY_HINT)
         check_rng(rng)  # unused, but a wrong value is still an error
     px = theta @ X.T
     return float(sum(l_i * np.mean(sliced._projected_costs(px, theta @ C.T)) for l_i, C in zip(lam, clouds)))
@@ -290,9 +292,9 @@ def sliced_barycenter(clouds, weights=None, *, n_iter=20, tol=None, step=1.0, n_
     :func:`quantile_barycenter_1d`. The energy is **not convex** in :math:`X`, and the sliced
     barycenter is in general **not** the Wasserstein barycenter.
 
-    Memory: the stacked clouds and, per iteration, their projections and sorted copies, about
-    ``3 K sum_i N_i`` values, and ``6 K N`` for the barycenter's own projections, are counted
-    before allocating against ``ottools._validate.MAX_DENSE_BYTES``.
+    Memory: the stacked clouds and, per iteration, their projections, sorted copies and weighted
+    sums (about ``4 K sum_i N_i`` values), and ``6 K N`` for the barycenter's own projections, are
+    counted before allocating against ``ottools._validate.MAX_DENSE_BYTES``.
 
     See Also
     --------
@@ -332,8 +334,11 @@ def sliced_barycenter(clouds, weights=None, *, n_iter=20, tol=None, step=1.0, n_
         k_name = "n_directions" if n_directions is not None else "clouds"
     init = clouds[int(np.argmax(lam))] if init is None else check_points(init, "init", d=d)
     total = sum(C.shape[0] for l_i, C in zip(lam, clouds) if l_i > 0)
-    check_memory(dtype.itemsize * (d + 3.0 * k) * total + 8.0 * (6.0 * k + 2.0 * d) * init.shape[0] + 24.0 * k * d,
-                 k_name, hint=sliced._MEMORY_HINT)
+    # the stacked clouds (and their float64 centred copy while stacking), per iteration their
+    # projections, sorted copies and weighted sums, and the barycenter's own projections, orders,
+    # targets and residuals
+    check_memory((8.0 + dtype.itemsize) * d * total + (3.0 * dtype.itemsize + 8.0) * k * total
+                 + 8.0 * (6.0 * k + 2.0 * d) * init.shape[0] + 24.0 * k * d, k_name, hint=sliced._MEMORY_HINT)
     return _sliced_barycenter(clouds, lam, n_iter, tol, step, n_directions, fixed, rng, init, callback, dtype)
 
 

@@ -25,7 +25,7 @@ the two 1-D quantile functions are compared on the merged grid of their cumulati
 1-D kernel of :mod:`ottools._onedim`).
 
 Memory: the projections of the clouds on ``K`` directions, their sorted copies, sort orders and
-merged grids are about ``PROJECTION_ARRAYS`` arrays of ``K (N + M)`` entries; a computation above
+merged grids are a few arrays of ``K (N + M)`` entries (:data:`PROJECTION_ARRAYS`); a computation above
 ``ottools._validate.MAX_DENSE_BYTES`` (2 GiB) is refused before anything is allocated (use fewer
 directions, or average over chunks of directions as :func:`ottools.color.color_sliced_distance`).
 
@@ -75,11 +75,12 @@ __all__ = [
 #: Rows of ``directions`` must have a Euclidean norm within this distance of 1.
 UNIT_TOL = 1e-6
 
-#: Arrays of ``K (N + M)`` entries (8 bytes each) that one batch of 1-D problems holds at its peak,
-#: counted before allocating: the projections and their sorted copies for equal sizes and uniform
-#: weights (``PROJECTION_ARRAYS[0]``); with weights or different sizes also the sort orders,
-#: cumulative weights, the merged grid and its indices (``PROJECTION_ARRAYS[1]``).
-PROJECTION_ARRAYS = (4, 16)
+#: Arrays of ``K (N + M)`` entries (8 bytes each) that one batch of ``K`` 1-D problems holds at its
+#: peak, counted before allocating: for equal sizes and uniform weights (the projections and their
+#: sorted copies), different sizes (and the pieces of the merged grid), and weights (and the sort
+#: orders, cumulative weights and grid indices). Measured with ``tracemalloc`` for the distance, the
+#: gradient and a flow step (K = 50, N = 20,000, M = 20,000 or 13,000): at most 2.5, 5.5 and 12.0.
+PROJECTION_ARRAYS = {"equal": 3, "unequal": 6, "weighted": 13}
 
 #: Arrays of projections with at least this many entries are sorted by several threads (numpy
 #: releases the GIL while sorting, so the rows of a (K, N) array sort in parallel).
@@ -238,8 +239,8 @@ def _pair(X, Y, a, b):
 
 def _projection_bytes(k, n, m, weighted):
     """Bytes held at the peak by ``k`` 1-D problems between ``n`` and ``m`` atoms (see the module)."""
-    arrays = PROJECTION_ARRAYS[1] if (weighted or n != m) else PROJECTION_ARRAYS[0]
-    return 8.0 * arrays * k * (n + m)
+    case = "weighted" if weighted else ("equal" if n == m else "unequal")
+    return 8.0 * PROJECTION_ARRAYS[case] * k * (n + m)
 
 
 _MEMORY_HINT = "use fewer directions, or average over chunks of directions (ottools.color.color_sliced_distance)"
@@ -518,8 +519,8 @@ def sliced_gradient(X, Y, directions, *, a=None, b=None):
     """
     X, Y, a, b = _pair(X, Y, a, b)
     theta = check_directions(directions, d=X.shape[1], unit_tol=UNIT_TOL)
-    check_memory(_projection_bytes(theta.shape[0], X.shape[0], Y.shape[0], True), "directions",
-                 hint=_MEMORY_HINT)
+    check_memory(_projection_bytes(theta.shape[0], X.shape[0], Y.shape[0], a is not None or b is not None),
+                 "directions", hint=_MEMORY_HINT)
     px = theta @ X.T
     targets, mass = _projected_targets(px, theta @ Y.T, a, b)
     residual = px - targets  # (K, N)
@@ -626,7 +627,7 @@ def sliced_transport(X, Y, *, a=None, b=None, n_iter=100, step=1.0, n_directions
     n_iter = check_max_iter(n_iter, "n_iter", minimum=0)
     step = _step_size(step)
     k = d if n_directions is None else check_positive_int(n_directions, "n_directions")
-    check_memory(_projection_bytes(k, n, Y.shape[0], True) + 8.0 * k * d,
+    check_memory(_projection_bytes(k, n, Y.shape[0], a is not None or b is not None) + 8.0 * k * d,
                  "n_directions" if n_directions is not None else "sliced_transport(X, Y)", hint=_MEMORY_HINT)
     callback = check_callable(callback, "callback")
     return _sliced_transport(X, Y, a, b, n_iter, step, n_directions, check_rng(rng), callback)

@@ -82,7 +82,7 @@ def test_linear_mixture_is_not_a_barycenter():
 
 
 def test_non_uniqueness_square_example():
-    """MATH.md 4.2: the diagonals of the unit square have many midpoints."""
+    """The diagonals of the unit square have many midpoints (every coupling is optimal)."""
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     Y = np.array([[1.0, 0.0], [0.0, 1.0]])
     C = discrete.cost_matrix(X, Y)
@@ -211,7 +211,7 @@ def test_scaled_and_translated_copies_give_the_predicted_shape():
     # From the cloud of largest weight, the first Newton step already lands on the prediction.
     X1, _ = barycenters.sliced_barycenter(clouds, lam, n_iter=1, rng=make_rng(8), precision=np.float64)
     np.testing.assert_allclose(X1, target, atol=1e-10)
-    # From an unrelated start (a Gaussian blob), the descent must find it: MATH.md 4.5, relative
+    # From an unrelated start (a Gaussian blob), the descent must find it (Bonneel et al. 2015): relative
     # remaining SW^2 below 1e-3 of the spread of the inputs (Monte-Carlo estimates on 500 fixed
     # directions; observed about 1e-4).
     init = rng.standard_normal((400, 2))
@@ -253,7 +253,7 @@ def test_energy_decreases_and_callback_sees_every_iteration():
 
 
 def test_sliced_barycenter_is_not_the_wasserstein_barycenter():
-    """MATH.md 4.4: for two anisotropic Gaussians the sliced and Wasserstein midpoints differ."""
+    """For two anisotropic Gaussians the sliced and Wasserstein midpoints differ (Bonneel et al. 2015)."""
     rng = make_rng(14)
     G = rng.standard_normal((400, 2))
     X0, X1 = G * [3.0, 0.3], G @ np.array([[0.3, 0.0], [0.0, 3.0]])

@@ -31,7 +31,7 @@ def test_gaussian_moments_exact_and_equal_to_pot():
     src, tgt = _image(rng), _image(rng, (17, 31), power=2.0)
     out = color.transfer(src, tgt, method="gaussian", clip=False).reshape(-1, 3)
     Y = tgt.reshape(-1, 3)
-    # A S0 A = S1 holds to round-off: 1e-10 relative (MATH.md 3.6); eps = 1e-8 on S0 whose
+    # A S0 A = S1 holds to round-off: 1e-10 relative; eps = 1e-8 on S0 whose
     # eigenvalues are ~1e-2 perturbs the covariance by ~1e-6 relative at most, so we compare with 1e-5.
     np.testing.assert_allclose(out.mean(0), Y.mean(0), atol=1e-12)
     np.testing.assert_allclose(np.cov(out.T, bias=True), np.cov(Y.T, bias=True), rtol=1e-5, atol=1e-10)
