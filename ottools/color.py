@@ -124,7 +124,7 @@ LUT_BYTES_PER_POINT = 4 * 3 * 6
 
 
 def _colour_array(x, name):
-    """A finite float array of colours ``(..., 3)`` (any real values)."""
+    r"""A finite float array of colours ``(..., 3)`` (any real values)."""
     arr = as_float_array(x, name)
     if arr.ndim < 1 or arr.shape[-1] != 3:
         raise ValueError(f"{name} must have shape (..., 3) (three colour channels), got {arr.shape}")
@@ -315,7 +315,7 @@ def _quasi_random_bases(n, rng):
 
 
 def _lut_options(*, n_samples, n_quantiles, lut_size, bases):
-    """The options of the lookup table, validated, sizes checked against the memory limit."""
+    r"""The options of the lookup table, validated, sizes checked against the memory limit."""
     n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
     # the two samples, their projections, sorted copies and the pieces of the knots (8 bytes)
     check_memory(2 * 12 * 3 * 8.0 * n_samples, "n_samples", hint="use fewer samples")
@@ -406,27 +406,27 @@ def fit_sliced_lut(source, target, *, n_iter=LUT_DEFAULTS["n_iter"], n_samples=L
 
 
 def _sample(X, n, rng):
-    """``n`` distinct rows of ``X`` (all of them if there are fewer), as a (3, n) float32 array."""
+    r"""``n`` distinct rows of ``X`` (all of them if there are fewer), as a (3, n) float32 array."""
     if X.shape[0] > n:
         X = X[rng.choice(X.shape[0], n, replace=False)]
     return np.ascontiguousarray(X.T, dtype=np.float32)
 
 
 def _rotate(R, X):
-    """``R @ X`` for a (3, 3) matrix and a (3, n) array, without BLAS (whose threads only slow down
+    r"""``R @ X`` for a (3, 3) matrix and a (3, n) array, without BLAS (whose threads only slow down
     products this thin)."""
     return R[:, 0:1] * X[0] + R[:, 1:2] * X[1] + R[:, 2:3] * X[2]
 
 
 def _knot_means(n_quantiles, n):
-    """A function: sorted projections (3, n) -> the means of their ``n_quantiles`` equal-mass bins (3, nq)."""
+    r"""A function: sorted projections (3, n) -> the means of their ``n_quantiles`` equal-mass bins (3, nq)."""
     ix, iy, lengths = _onedim.uniform_pieces(n_quantiles, n)
     mass = np.full(n_quantiles, 1.0 / n_quantiles)
     return lambda s: _onedim.atom_means(s[:, iy].astype(np.float64), ix, lengths, mass).astype(np.float32)
 
 
 def _fit_sliced_lut(X, Y, n_iter, n_samples, n_quantiles, lut_size, bases, rng, callback=None):
-    """The table on checked colour clouds (N, 3) and (M, 3) (see :func:`fit_sliced_lut`)."""
+    r"""The table on checked colour clouds (N, 3) and (M, 3) (see :func:`fit_sliced_lut`)."""
     X = _sample(X, n_samples, rng)  # (3, n): one row per coordinate, the projections are rows too
     Y = _sample(Y, n_samples, rng)
     Z = np.ascontiguousarray(_grid(lut_size).T)  # (3, g^3)
@@ -489,7 +489,7 @@ def apply_lut(img, lut, *, clip=True):
 
 
 def _apply_lut(img, lut):
-    """Trilinear interpolation of the table ``lut`` (g, g, g, 3) at the colours of ``img`` (..., 3)."""
+    r"""Trilinear interpolation of the table ``lut`` (g, g, g, 3) at the colours of ``img`` (..., 3)."""
     g = lut.shape[0]
     x = img.reshape(-1, 3).astype(np.float32) * np.float32(g - 1)
     i0 = np.minimum(x.astype(np.int32), g - 2)
@@ -530,7 +530,7 @@ def _exact(src, tgt, max_pixels):
 
 
 def _mapping_options(method, methods, *, n_iter, max_pixels, n_samples, n_quantiles, lut_size, bases):
-    """The options of the colour mapping step, validated once for transfer, exchange and harmonize.
+    r"""The options of the colour mapping step, validated once for transfer, exchange and harmonize.
 
     ``None`` means the default of the method; an option given to a method that does not use it is
     an error (it would be silently ignored otherwise).
@@ -582,7 +582,7 @@ def _map_onto(src, Y, opts, rng):
 
 
 def _rgb_pair(source, target, names=("source", "target")):
-    """Two RGB images as float64 arrays in ``[0, 1]`` (``uint8`` and ``uint16`` are scaled by
+    r"""Two RGB images as float64 arrays in ``[0, 1]`` (``uint8`` and ``uint16`` are scaled by
     :func:`ottools._validate.check_image`, so images of different dtypes are comparable)."""
     return check_image(source, names[0], allow_grey=False), check_image(target, names[1], allow_grey=False)
 

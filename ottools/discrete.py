@@ -75,7 +75,7 @@ _SLICED_HINT = (
 
 
 def _clouds_pair(X, Y):
-    """Two point clouds of one dimension ``d`` (the message names both when they differ)."""
+    r"""Two point clouds of one dimension ``d`` (the message names both when they differ)."""
     X = check_points(X, "X")
     Y = check_points(Y, "Y")
     if X.shape[1] != Y.shape[1]:
@@ -85,7 +85,7 @@ def _clouds_pair(X, Y):
 
 
 def _exponent(p, *, convex=False):
-    """The exponent ``p`` of the cost ``||x - y||^p``: positive, and at least 1 where ``convex``."""
+    r"""The exponent ``p`` of the cost ``||x - y||^p``: positive, and at least 1 where ``convex``."""
     p = check_real(p, "p", minimum=0.0, strict=True)
     if convex and p < 1:
         raise ValueError(f"p must be at least 1 (for p < 1 the cost is concave: sorting is not optimal "
@@ -345,7 +345,7 @@ def cost_matrix(X, Y, p=2):
 
 
 def _cost_matrix(X, Y, p):
-    """``||X_i - Y_j||^p`` on checked clouds: one ``(N, M)`` array, powers taken in place."""
+    r"""``||X_i - Y_j||^p`` on checked clouds: one ``(N, M)`` array, powers taken in place."""
     if X.shape[1] == 1:
         C = np.subtract.outer(X[:, 0], Y[:, 0])
         np.abs(C, out=C)
@@ -408,7 +408,7 @@ def wasserstein_1d(x, y, *, a=None, b=None, p=2):
 
 
 def _wasserstein_1d(x, y, a, b, p):
-    """``W_p`` on the line for checked positions (N,), (M,) and weights (``None``: uniform)."""
+    r"""``W_p`` on the line for checked positions (N,), (M,) and weights (``None``: uniform)."""
     N, M = x.size, y.size
     if a is None and b is None and N == M:  # sort both and pair the order statistics
         cost = np.mean(np.abs(np.sort(x) - np.sort(y)) ** p)
@@ -471,7 +471,7 @@ def assignment(X, Y, p=2):
 
 
 def _assignment(X, Y, p):
-    """The optimal assignment of checked clouds of equal sizes (scipy's Jonker-Volgenant)."""
+    r"""The optimal assignment of checked clouds of equal sizes (scipy's Jonker-Volgenant)."""
     return optimize.linear_sum_assignment(_cost_matrix(X, Y, p))[1]
 
 
@@ -720,7 +720,7 @@ def kantorovich(C, *, a=None, b=None):
 
 
 def _kantorovich(C, a, b):
-    """The LP on a checked cost matrix and weights (see :func:`kantorovich`)."""
+    r"""The LP on a checked cost matrix and weights (see :func:`kantorovich`)."""
     N, M = C.shape
     rows = sparse.kron(sparse.eye(N), np.ones((1, M)))  # (P 1)_i = a_i
     cols = sparse.kron(np.ones((1, N)), sparse.eye(M))  # (P^T 1)_j = b_j

@@ -226,7 +226,7 @@ def circle_directions(n):
 
 
 def _pair(X, Y, a, b):
-    """The two clouds and their weights (``None``: uniform), checked."""
+    r"""The two clouds and their weights (``None``: uniform), checked."""
     X = check_points(X, "X")
     Y = check_points(Y, "Y")
     if X.shape[1] != Y.shape[1]:
@@ -238,7 +238,7 @@ def _pair(X, Y, a, b):
 
 
 def _projection_bytes(k, n, m, weighted):
-    """Bytes held at the peak by ``k`` 1-D problems between ``n`` and ``m`` atoms (see the module)."""
+    r"""Bytes held at the peak by ``k`` 1-D problems between ``n`` and ``m`` atoms (see the module)."""
     case = "weighted" if weighted else ("equal" if n == m else "unequal")
     return 8.0 * PROJECTION_ARRAYS[case] * k * (n + m)
 
@@ -634,7 +634,7 @@ def sliced_transport(X, Y, *, a=None, b=None, n_iter=100, step=1.0, n_directions
 
 
 def _sliced_transport(X, Y, a, b, n_iter, step, n_directions, rng, callback=None):
-    """The flow on checked inputs (see :func:`sliced_transport`)."""
+    r"""The flow on checked inputs (see :func:`sliced_transport`)."""
     d = X.shape[1]
     Z = X.copy()
     for it in range(1, n_iter + 1):
@@ -649,7 +649,7 @@ def _sliced_transport(X, Y, a, b, n_iter, step, n_directions, rng, callback=None
 
 
 def _step_size(step):
-    """The step of a sliced descent, ``0 < step < 2``, checked (shared with the barycenter)."""
+    r"""The step of a sliced descent, ``0 < step < 2``, checked (shared with the barycenter)."""
     step = check_real(step, "step", minimum=0.0, strict=True)
     if step >= 2.0:
         raise ValueError(f"step must be below 2 (at 2 a Newton step reflects each point, beyond it "
