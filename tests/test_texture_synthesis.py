@@ -4,8 +4,9 @@ Tolerances. Exact facts (1-D matchings by sorting, the spectrum projection's mod
 the batched kernel with ottools.sliced and ottools.barycenters) are checked to 1e-12 relative to the
 data: they are sorting or a few FFTs of size <= 128^2 (rounding a few 1e-16 times log N). The
 statistical facts on real textures (band and pixel distances, kurtoses, spectra) were measured over
-20 seeds (OTTOOLS_TEST_SEED 0..19, one and two BLAS threads); each bound below states the worst
-value measured and keeps a margin of at least 1.5 on it.
+20 independent seeds of the same computations; each bound below states the worst value measured and
+keeps a margin of at least 1.5 on it (the file passes for OTTOOLS_TEST_SEED = 0..9 with one and two
+BLAS threads).
 """
 
 import functools
