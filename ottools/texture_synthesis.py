@@ -178,10 +178,6 @@ def _pyramid_size(n_scales, n_orientations, grids, what, name):
     return pyramid._scales_and_orientations(n_scales, n_orientations, H, W, what, name)
 
 
-def _counts(n_outer, n_inner):
-    return check_max_iter(n_outer, "n_outer"), check_max_iter(n_inner, "n_inner")
-
-
 def _synthesis_bytes(H, W, c, J, K, grids, extra_pixels=0):
     r"""Memory of a synthesis on ``H x W`` from exemplars on the ``grids`` ``(H_i, W_i)`` (their
     pyramids are computed one at a time), with ``extra_pixels`` more pixels of target clouds."""
@@ -223,8 +219,7 @@ def _argsort(x, index, bits):
     b = np.ascontiguousarray(x, dtype=np.float64).view(np.uint64)
     # order-preserving map: a negative float has all its bits flipped, a positive one its sign bit set
     key = b ^ ((-(b >> np.uint64(63)).astype(np.int64)).view(np.uint64) | _SIGN64)
-    key >>= np.uint64(bits)
-    key <<= np.uint64(bits)
+    key &= ~np.uint64((1 << bits) - 1)
     key |= index
     key.sort()
     key &= np.uint64((1 << bits) - 1)
@@ -288,8 +283,9 @@ def _newton(X, Ys, lams, n_steps, rng):
         theta = sliced._haar_bases(G, d, rng)  # (G, d, d)
         px = _rotate(theta, X).reshape(G * d, N)
         _match_rows(px, [_rotate(theta, Y).reshape(G * d, -1) for Y in Ys], lams, target)
-        target -= px  # the 1-D displacements along each basis vector
-        X += _rotate(theta, target.reshape(G, d, N), transpose=True)
+        # X + theta^T (target - theta X) = theta^T target: the step depends on X only through the
+        # ranks of its projections (theta is orthogonal, theta^T theta = Id to rounding)
+        X[...] = _rotate(theta, target.reshape(G, d, N), transpose=True)
 
 
 def _project(X, Y, n_steps, rng, residual=True):
@@ -544,7 +540,7 @@ def _prepare(exemplar, shape, n_scales, n_orientations, n_outer, n_inner, clouds
     J, K = _pyramid_size(n_scales, n_orientations, [(H0, W0), out_shape],
                          f"the exemplar (shape {np.shape(exemplar)}) and the output shape {out_shape}",
                          "exemplar" if min(H0, W0) <= min(out_shape) else "shape")
-    n_outer, n_inner = _counts(n_outer, n_inner)
+    n_outer, n_inner = check_max_iter(n_outer, "n_outer"), check_max_iter(n_inner, "n_inner")
     clouds = check_option(clouds, "clouds", CLOUDS)
     rng = check_rng(rng)
     callback = check_callable(callback, "callback")
@@ -666,23 +662,12 @@ def heeger_bergen(exemplar, shape=None, *, n_scales=None, n_orientations=4, n_ou
 
     Parameters
     ----------
-    exemplar : ndarray of shape (H0, W0) or (H0, W0, 3)
-        Values in ``[0, 1]``, at least 8 pixels on each axis.
-    shape : tuple (H, W), optional
-        Output size (default: the exemplar's).
-    n_scales : int, optional
-        ``J`` (default ``min(4, max_scales)``).
-    n_orientations : int, default 4
-        ``K``.
-    n_outer : int, default 5
-        Iterations.
+    exemplar, shape, n_scales, n_orientations, n_outer, rng, callback
+        As in :func:`sliced_synthesis`.
     color : {"pca", "rgb"}, default "pca"
         The colour channels matched independently: those of the principal axes of the exemplar's
         colours (the decorrelated colour basis Heeger and Bergen describe), or the RGB channels.
         Ignored in grey.
-    rng : None, int or numpy.random.Generator
-    callback : callable, optional
-        ``callback(iteration, texture)``, as in :func:`sliced_synthesis`.
 
     Returns
     -------
@@ -778,17 +763,10 @@ def sliced_mixing(exemplars, weights=None, shape=None, *, n_scales=None, n_orien
         Barycentric weights ``lambda`` on the simplex (uniform if omitted).
     shape : tuple (H, W), optional
         Output size (default: that of the exemplar of largest weight).
-    n_scales : int, optional
-        ``J`` (default ``min(4, max_scales)`` of the smallest image).
-    n_orientations : int, default 4
-    n_outer, n_inner : int, default 5 and 3
-        As in :func:`sliced_synthesis`.
     n_bary_iter : int, default 10
         Newton steps of each sliced barycenter (one per target cloud and for the pixels).
-    clouds : {"band", "scale"}, default "band"
-    rng : None, int or numpy.random.Generator
-    callback : callable, optional
-        ``callback(iteration, texture)``, as in :func:`sliced_synthesis`.
+    n_scales, n_orientations, n_outer, n_inner, clouds, rng, callback
+        As in :func:`sliced_synthesis` (``n_scales`` bounded by the smallest image).
 
     Returns
     -------
@@ -830,12 +808,10 @@ def sliced_mixing(exemplars, weights=None, shape=None, *, n_scales=None, n_orien
     """
     t0 = time.perf_counter()
     exemplars = check_sequence(exemplars, "exemplars")
-    xs = [_as_exemplar(e, f"exemplars[{i}]") for i, e in enumerate(exemplars)]
-    greys = {g for _, g in xs}
-    if len(greys) > 1 or len({x.shape[2] for x, _ in xs}) > 1:
+    xs = [_as_exemplar(e, f"exemplars[{i}]")[0] for i, e in enumerate(exemplars)]
+    if len({x.shape[2] for x in xs}) > 1:
         raise ValueError("exemplars must be all grey or all RGB, got " +
                          ", ".join(str(np.shape(e)) for e in exemplars))
-    xs = [x for x, _ in xs]
     lam = check_simplex(weights, len(xs), "weights")
     first = int(np.argmax(lam))
     out_shape = _output_shape(shape, xs[first].shape[:2])
@@ -843,7 +819,7 @@ def sliced_mixing(exemplars, weights=None, shape=None, *, n_scales=None, n_orien
     J, K = _pyramid_size(n_scales, n_orientations, grids + [out_shape],
                          f"the exemplars (shapes {grids}) and the output shape {out_shape}",
                          "exemplars" if min(min(g) for g in grids) <= min(out_shape) else "shape")
-    n_outer, n_inner = _counts(n_outer, n_inner)
+    n_outer, n_inner = check_max_iter(n_outer, "n_outer"), check_max_iter(n_inner, "n_inner")
     n_bary_iter = check_max_iter(n_bary_iter, "n_bary_iter")
     clouds = check_option(clouds, "clouds", CLOUDS)
     rng = check_rng(rng)
