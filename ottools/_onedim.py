@@ -59,25 +59,25 @@ def merged_pieces(cws):
 
     Notes
     -----
-    The merged grid is one sort of the concatenated cumulative weights (a stable sort, linear on
-    sorted runs). The atom of measure ``l`` on a piece of positive length is the first one whose
-    cumulative weight reaches the piece's midpoint (``searchsorted``); the rows are searched in one
-    call, row ``r`` shifted by ``2 r`` so that the rows do not interleave.
+    The merged grid is one stable sort of the concatenated cumulative weights (linear on the
+    sorted runs). On the ``k``-th piece the quantile function of measure ``l`` takes its atom number
+    ``#{jumps of l before position k}``: a jump of another measure at the same value sorts after
+    (stable order) and leaves a piece of length zero, so the count is exact on every piece of
+    positive length. Linear time after the sort: one cumulative count per measure.
     """
-    k = cws[0].shape[0]
-    t = np.sort(np.concatenate(cws, axis=1), axis=1, kind="stable")
+    allcw = np.concatenate(cws, axis=1)
+    order = np.argsort(allcw, axis=1, kind="stable")
+    t = np.take_along_axis(allcw, order, axis=1)
     lengths = np.diff(t, axis=1, prepend=0.0)
-    mids = t - 0.5 * lengths
-    rows = np.arange(k)[:, None]
-    if k == 1:
-        return lengths, [np.minimum(np.searchsorted(cw[0], mids[0]), cw.shape[1] - 1)[None, :] for cw in cws]
-    off = 2.0 * rows
-    flat_mids = (mids + off).ravel()
-    idx = []
+    idx, lo = [], 0
     for cw in cws:  # loop over the L measures only
         n = cw.shape[1]
-        i = np.searchsorted((cw + off).ravel(), flat_mids).reshape(k, -1) - n * rows
-        idx.append(np.clip(i, 0, n - 1))
+        mine = (order >= lo) & (order < lo + n)
+        count = np.cumsum(mine, axis=1)
+        count -= mine  # jumps of this measure strictly before the piece
+        np.minimum(count, n - 1, out=count)
+        idx.append(count)
+        lo += n
     return lengths, idx
 
 
