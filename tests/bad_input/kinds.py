@@ -21,9 +21,10 @@ import dataclasses
 from typing import Any, Callable
 
 import numpy as np
+from seeds import make_rng
 
 HUGE = 10**13  # elements: 80 TB in float64, refused before allocating
-_GEN = np.random.default_rng(12345)  # the valid data of the cases; the variants are deterministic
+_GEN = make_rng(12345)  # the valid data of the cases follow OTTOOLS_TEST_SEED like every test
 
 
 @dataclasses.dataclass
