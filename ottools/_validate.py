@@ -41,12 +41,9 @@ class ArgumentTypeError(TypeError, ValueError):
     """An argument of the wrong kind: a ``TypeError``, and a ``ValueError`` for callers that catch those."""
 
 
-def as_float_array(x, name, *, ndim=None, dtype=np.float64):
-    """Convert ``x`` to a finite float array, checking its number of dimensions.
-
-    >>> as_float_array([1, 2], "x", ndim=1)
-    array([1., 2.])
-    """
+def _numeric_array(x, name):
+    """``np.asarray(x)`` of real or complex numbers; wrong kinds (None, strings, booleans, objects,
+    ragged lists) raise :class:`ArgumentTypeError` naming ``name``."""
     if x is None or isinstance(x, (str, bytes)):
         raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__}")
     try:
@@ -60,6 +57,16 @@ def as_float_array(x, name, *, ndim=None, dtype=np.float64):
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         what = type(x).__name__ if arr.ndim == 0 else f"an array of dtype {arr.dtype}"
         raise ArgumentTypeError(f"{name} must be a numeric array, got {what}")
+    return arr
+
+
+def as_float_array(x, name, *, ndim=None, dtype=np.float64):
+    """Convert ``x`` to a finite float array, checking its number of dimensions.
+
+    >>> as_float_array([1, 2], "x", ndim=1)
+    array([1., 2.])
+    """
+    arr = _numeric_array(x, name)
     if np.iscomplexobj(arr):
         raise ArgumentTypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if ndim is not None:
@@ -438,16 +445,7 @@ def check_hermitian(S, name="S", *, rtol=1e-10, psd=True, return_eig=False):
     >>> check_hermitian(np.eye(2), "S0").dtype
     dtype('float64')
     """
-    if S is None or isinstance(S, (str, bytes)):
-        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(S).__name__}")
-    try:
-        arr = np.asarray(S)
-    except Exception as exc:  # ragged nested lists and exotic objects
-        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(S).__name__} ({exc})") from None
-    if arr.dtype == np.bool_:
-        raise ArgumentTypeError(f"{name} must hold numbers, got booleans; convert explicitly with .astype(float)")
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise ArgumentTypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    arr = _numeric_array(S, name)
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2] or arr.shape[-1] == 0:
         raise ValueError(f"{name} must be a square matrix (..., d, d) with d >= 1, got shape {arr.shape}")
     arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
@@ -502,16 +500,7 @@ def as_complex_array(x, name, *, ndim=None):
     >>> as_complex_array([1, 2j], "spot_hat")
     array([1.+0.j, 0.+2.j])
     """
-    if x is None or isinstance(x, (str, bytes)):
-        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged nested lists and exotic objects
-        raise ArgumentTypeError(f"{name} must be a numeric array, got {type(x).__name__} ({exc})") from None
-    if arr.dtype == np.bool_:
-        raise ArgumentTypeError(f"{name} must hold numbers, got booleans")
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise ArgumentTypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    arr = _numeric_array(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, numbers.Integral) else tuple(ndim)
         if arr.ndim not in allowed:
