@@ -97,6 +97,17 @@ def check_points(X, name="X", *, d=None, min_points=1):
     return arr
 
 
+def check_point_pair(X, Y, names=("X", "Y")):
+    """Two point clouds of one dimension ``d`` (the message names both when they differ)."""
+    nx, ny = names
+    X = check_points(X, nx)
+    Y = check_points(Y, ny)
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"{nx} and {ny} must live in the same dimension d, got {nx} of shape {X.shape} and "
+                         f"{ny} of shape {Y.shape}")
+    return X, Y
+
+
 def check_weights(a, n, name="a"):
     """Weights of a discrete probability measure with ``n`` atoms (``None`` means uniform).
 

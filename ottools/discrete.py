@@ -43,6 +43,7 @@ from ottools._validate import (
     check_max_iter,
     check_memory,
     check_option,
+    check_point_pair,
     check_points,
     check_positive_int,
     check_real,
@@ -76,12 +77,7 @@ _SLICED_HINT = (
 
 def _clouds_pair(X, Y):
     r"""Two point clouds of one dimension ``d`` (the message names both when they differ)."""
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y")
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X and Y must live in the same dimension d, got X of shape {X.shape} and Y of "
-                         f"shape {Y.shape}")
-    return X, Y
+    return check_point_pair(X, Y)
 
 
 def _exponent(p, *, convex=False):

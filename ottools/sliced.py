@@ -51,6 +51,7 @@ from ottools._validate import (
     check_dtype,
     check_max_iter,
     check_memory,
+    check_point_pair,
     check_points,
     check_positive_int,
     check_real,
@@ -227,11 +228,7 @@ def circle_directions(n):
 
 def _pair(X, Y, a, b):
     r"""The two clouds and their weights (``None``: uniform), checked."""
-    X = check_points(X, "X")
-    Y = check_points(Y, "Y")
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X and Y must live in the same dimension d, got X of shape {X.shape} and Y of "
-                         f"shape {Y.shape}")
+    X, Y = check_point_pair(X, Y)
     a = None if a is None else check_weights(a, X.shape[0], "a")
     b = None if b is None else check_weights(b, Y.shape[0], "b")
     return X, Y, a, b
