@@ -6,8 +6,11 @@ Run from the root of a clone::
     python -m ottools.editions html         # build/html/index.html and one page per tour (executes them)
     python -m ottools.editions html 00 03   # only some tours
 
-The student edition replaces the source of every cell tagged ``solution`` by a placeholder that still
-parses (``...  # your code here``) and leaves everything else unchanged, outputs cleared.
+The student edition replaces the source of every cell tagged ``solution`` by a blank that assigns
+``...`` to each answer the exercise asks for (the names listed under ``"answers"`` in the cell's
+metadata), and leaves everything else unchanged, outputs cleared. The check cell after it (tagged
+``check``, see ``ottools.exercises``) then says "not done yet" instead of failing, so the edition runs
+from top to bottom with every exercise blank; filled with the teacher's solutions it is the tour.
 The reading edition executes every tour in a fresh kernel and renders it to HTML with its figures; it
 needs no network (mathematics typeset by MathJax when the page is opened online, shown as LaTeX
 source offline). Each widget is preceded by a static figure in the tours, so the pages are complete
@@ -23,8 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-PLACEHOLDER = "...  # your code here"
 SOLUTION_TAG = "solution"
+CHECK_TAG = "check"
 
 
 def project_root() -> Path:
@@ -55,6 +58,26 @@ def _is_solution(cell):
     return cell.get("cell_type") == "code" and SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
 
 
+def _is_check(cell):
+    return cell.get("cell_type") == "code" and CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def answers(cell):
+    """The names a solution cell must define (its metadata's ``"answers"``), checked to be identifiers."""
+    names = cell.get("metadata", {}).get("answers")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.isidentifier() for n in names):
+        raise ValueError(f"a solution cell needs metadata 'answers': a non-empty list of variable names, got {names!r}")
+    return names
+
+
+def placeholder(cell):
+    """The student edition's blank for a solution cell: every answer assigned ``...``."""
+    names = answers(cell)
+    lines = [f"# Your code here: compute {', '.join(names)} (see the question above).", "# The cell below checks your answer."]
+    lines += [f"{name} = ..." for name in names]
+    return "\n".join(lines)
+
+
 def student_notebook(nb):
     """A copy of notebook ``nb`` (an ``nbformat`` node) with solutions replaced by placeholders.
 
@@ -69,7 +92,7 @@ def student_notebook(nb):
             cell.outputs = []
             cell.execution_count = None
         if _is_solution(cell):
-            cell.source = PLACEHOLDER
+            cell.source = placeholder(cell)
             removed += 1
     out.metadata["edition"] = "student"
     return out, removed

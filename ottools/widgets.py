@@ -25,7 +25,9 @@ picture, and a line for error messages):
   dictionary ``widget.frames``, so that a move only swaps bytes (instant in the browser; the same
   dictionary can play the widget in a page without a kernel);
 - :func:`player` is a :func:`precomputed` widget whose first control is driven by an
-  ``ipywidgets.Play`` button, linked to its slider in the browser (``ipywidgets.jslink``).
+  ``ipywidgets.Play`` button, linked to its slider in the browser (``ipywidgets.jslink``);
+- :func:`upload` draws a figure of an image, first the tour's, then the reader's own file chosen
+  with an ``ipywidgets.FileUpload`` button.
 
 :func:`render` is the building block: one call of ``draw``, one PNG.
 
@@ -36,6 +38,7 @@ the notebook).
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import itertools
@@ -49,7 +52,7 @@ from matplotlib.figure import Figure, SubFigure
 
 from ._validate import ArgumentTypeError, check_bool, check_callable, check_controls, check_int, check_keywords, check_real
 
-__all__ = ["FigureWidget", "render", "interactive", "precomputed", "player", "control_values"]
+__all__ = ["FigureWidget", "UploadWidget", "render", "interactive", "precomputed", "player", "upload", "control_values"]
 
 MAX_FRAMES = 256  # default limit on the number of pictures a precomputed widget may hold
 MAX_FRAMES_LIMIT = 10_000  # the largest max_frames accepted (about 1 GB of PNG at most)
@@ -474,3 +477,113 @@ def player(draw, *, interval=200, repeat=False, dpi=None, lazy=False, max_frames
     play.repeat = bool(repeat)
     widget.link = ipywidgets.jslink((play, "value"), linked)
     return widget
+
+
+def upload(draw, image, *, size=None, dpi=None, **controls):
+    """A figure of an image: the tour's ``image`` first, then the reader's own file.
+
+    An ``ipywidgets.FileUpload`` button ("your image") reads a PNG, JPEG, TIFF or BMP file from the
+    reader's computer; the file is loaded with ``ottools.data.load_image`` (upright, in colour, values
+    in [0, 1], resized to ``size``) and the figure is drawn again for it. A file that cannot be read
+    leaves the figure as it was and says why under it.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(image, **values)`` draws one matplotlib figure of ``image``, an ``(H, W, 3)`` array.
+    image : ndarray of shape (H, W, 3)
+        The image shown until the reader uploads one.
+    size : None, int or (int, int)
+        How the reader's image is resized (see ``ottools.data.load_image``); default ``max(H, W)`` of
+        ``image``, so that an upload costs what the tour's image costs.
+    dpi : float, optional
+        As for :func:`interactive`.
+    **controls : ipywidgets widgets
+        Further controls, as for :func:`interactive`.
+
+    Returns
+    -------
+    widget : FigureWidget
+        An :class:`UploadWidget`: its ``controls["upload"]`` is the ``FileUpload``;
+        ``widget.load(content, name)`` does what an upload does (for tests and scripts);
+        ``widget.current`` is the image drawn.
+
+    Examples
+    --------
+    >>> import io, numpy as np, matplotlib.pyplot as plt
+    >>> from PIL import Image
+    >>> def draw(image):
+    ...     fig, ax = plt.subplots()
+    ...     ax.imshow(image)
+    >>> w = upload(draw, np.zeros((8, 8, 3)))
+    >>> buffer = io.BytesIO(); Image.new("RGB", (16, 4), (255, 0, 0)).save(buffer, format="PNG")
+    >>> w.load(buffer.getvalue(), "red.png")  # what the reader's upload does
+    >>> w.current.shape, float(w.current[..., 0].mean())
+    ((2, 8, 3), 1.0)
+    """
+    from . import data
+    from ._validate import check_image
+
+    check_callable(draw, "draw", allow_none=False)
+    default = check_image(image, "image")
+    if default.ndim != 3:
+        raise ValueError(f"image must be a colour image of shape (H, W, 3), got shape {default.shape}")
+    if size is None:
+        size = int(max(default.shape[:2]))
+    size = data.check_image_size(size, "size", max_pixels=data.MAX_PIXELS)
+    if "upload" in controls:
+        raise ValueError("'upload' is the name of the file button; give the other controls other names")
+    if controls:
+        check_controls(draw, controls)
+    state = {"key": None, "image": default}
+
+    def current(upload=()):
+        files = list(upload or ())
+        if not files:
+            return default
+        file = files[-1]
+        key = (file.get("name"), len(file["content"]))
+        if key != state["key"]:
+            try:
+                state["image"] = data.load_image(bytes(file["content"]), size=size, mode="rgb")
+            except ValueError as err:
+                raise ValueError(f"could not read your file {file.get('name', '')!r}: {err}") from None
+            state["key"] = key
+        return state["image"]
+
+    def show(upload=(), **values):
+        return draw(current(upload), **values)
+
+    button = ipywidgets.FileUpload(accept=".png,.jpg,.jpeg,.tif,.tiff,.bmp,image/*", multiple=False,
+                                   description="your image")
+    widget = UploadWidget(show, {"upload": button, **controls}, dpi=dpi)
+    widget._state = state
+    return widget
+
+
+class UploadWidget(FigureWidget):
+    """A :class:`FigureWidget` whose first control is a ``FileUpload`` (made by :func:`upload`)."""
+
+    @property
+    def current(self):
+        """The image drawn: the reader's last upload that could be read, or the tour's image."""
+        return self._state["image"]
+
+    def _update(self, change=None):
+        try:
+            png = self._picture()
+        except ValueError as err:
+            if "could not read your file" not in str(err):
+                return super()._update(change)
+            self.status.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
+            return
+        self.status.value = ""
+        self.image.value = png
+
+    def load(self, content, name="image"):
+        """Do what an upload of a file of bytes ``content`` called ``name`` does (for tests and scripts)."""
+        if not isinstance(content, (bytes, bytearray, memoryview)):
+            raise ArgumentTypeError(f"content must be the bytes of an image file, got {type(content).__name__}")
+        self.controls["upload"].value = ({"name": str(name), "type": "", "size": len(content),
+                                          "content": memoryview(bytes(content)),
+                                          "last_modified": datetime.datetime.now(datetime.timezone.utc)},)

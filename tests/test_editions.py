@@ -36,16 +36,24 @@ def test_student_edition(student_dir, path):
     student = nbformat.read(student_dir / path.name, as_version=4)
     assert len(student.cells) == len(original.cells)
     n_solutions = 0
+    filled = []
     for before, after in zip(original.cells, student.cells):
         if editions._is_solution(before):
             n_solutions += 1
-            assert after.source == editions.PLACEHOLDER
-            compile(after.source, path.name, "exec")  # the placeholder still parses (and runs: it is `...`)
+            assert after.source == editions.placeholder(before)
+            compile(after.source, path.name, "exec")  # the blank still parses, and assigns every answer ...
+            for name in editions.answers(before):
+                assert re.search(rf"^{name} = \.\.\.$", after.source, re.M)
+            filled.append(before.source)  # the teacher's solution, filled back into the student edition
         else:
             # every other cell is unchanged, so the cells before `## Exercises` are exactly the ones
             # that nbval executes in the tour itself
             assert after.source == before.source
             assert after.cell_type == before.cell_type
+            filled.append(after.source)
+    # Filled with the teacher's solutions, the student edition is the tour, cell for cell: nbval and
+    # tests/test_executors.py execute the tour and fail unless every check cell prints "right".
+    assert filled == [c.source for c in original.cells]
     assert n_solutions >= 2, f"{path.name}: every exercise must have a solution to blank"
     text = json.dumps(student)
     leaks = [ln for ln in _solution_lines(original) if ln in text]
@@ -53,15 +61,25 @@ def test_student_edition(student_dir, path):
     assert all(c.get("outputs", []) == [] for c in student.cells if c.cell_type == "code")
 
 
-def test_student_edition_runs_top_to_bottom(student_dir):
+def _text(outputs):
+    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
+def test_student_edition_runs_top_to_bottom(student_dir, path):
+    """With every exercise blank, the student edition runs without error and every check says "not done yet"."""
     from nbclient import NotebookClient
 
-    path = student_dir / TOURS[0].name
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(TOURS[0].parent)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors
+    nb = nbformat.read(student_dir / path.name, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [(k, o.get("ename"), o.get("evalue")) for k, c in enumerate(nb.cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: the student edition raised: {errors[:3]}"
+    checks = [(k, _text(c.outputs)) for k, c in enumerate(nb.cells) if editions._is_check(c)]
+    assert checks, f"{path.name}: no check cell"
+    blank = [k for k, text in checks if "not done yet" not in text or "right" in text.replace("not done yet", "")]
+    assert not blank, f"{path.name}: check cells {blank} do not say 'not done yet' for a blank exercise"
 
 
 def test_reading_edition_page_and_index(tmp_path):

@@ -61,10 +61,16 @@ def execute_with_times(path, timeout=CELL_TIMEOUT):
 def test_tour_executes_quickly_under_nbclient(path):
     start = time.monotonic()
     try:
-        _, seconds = execute_with_times(path)
+        executed, seconds = execute_with_times(path)
     except CellExecutionError as err:
         pytest.fail(f"{path.name}: a cell raised under nbclient:\n{str(err)[-2000:]}")
     total = time.monotonic() - start
+    # the teacher's solutions pass their checks: every check cell prints "right" and nothing else
+    nb = executed
+    for k, cell in enumerate(nb.cells):
+        if "check" in cell.get("metadata", {}).get("tags", []):
+            text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+            assert "✓" in text and "not done yet" not in text, f"{path.name}: check cell {k} printed {text!r}"
     slow = {k: s for k, s in seconds.items() if s > CELL_LIMIT}
     slowest = max(seconds, key=seconds.get)
     assert not slow, (

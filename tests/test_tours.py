@@ -137,24 +137,77 @@ def test_code_compiles(tour):
                 pytest.fail(f"{path.name}: cell {k} does not compile: {exc}")
 
 
-def test_exercises_have_tagged_solutions(tour):
+EXERCISE = re.compile(r"^\*\*Exercise (\d+) \((★{1,3})(?:[,;][^)]*)?\)\.?\*\*", re.M)
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _assigned_names(src):
+    tree = ast.parse(_code_without_magics(src))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+def test_exercises_are_lessons(tour):
+    """Every exercise: a question with its star level, a solution cell, then a check cell (CONTRIBUTING)."""
     path, nb = tour
     heads = dict((title, k) for k, title in _headings(nb, 2))
     start, end = heads["Exercises"], heads["References"]
     block = nb["cells"][start:end]
-    solutions = [c for c in block if c["cell_type"] == "code" and "solution" in c.get("metadata", {}).get("tags", [])]
-    questions = [c for c in block if c["cell_type"] == "markdown"]
-    assert len(solutions) >= 2, f"{path.name}: at least two exercises with a solution cell tagged 'solution'"
-    assert len(questions) >= 2, f"{path.name}: each exercise needs a Markdown question"
-    untagged = [
-        k for k, c in enumerate(block, start) if c["cell_type"] == "code" and c not in solutions
-    ]
-    assert not untagged, f"{path.name}: code cells {untagged} in Exercises are not tagged 'solution'"
-    outside = [
-        k for k, c in enumerate(nb["cells"])
-        if "solution" in c.get("metadata", {}).get("tags", []) and not (start <= k < end)
-    ]
-    assert not outside, f"{path.name}: cells {outside} are tagged 'solution' outside '## Exercises'"
+    questions = [m for c in block if c["cell_type"] == "markdown" for m in EXERCISE.finditer(_source(c))]
+    numbers = [int(m.group(1)) for m in questions]
+    assert len(numbers) >= 2, (
+        f"{path.name}: at least two exercises, each titled '**Exercise N (★, ...).**' with one to three stars")
+    assert numbers == list(range(1, len(numbers) + 1)), f"{path.name}: exercises numbered 1, 2, ...: {numbers}"
+    titles = [m.group(0).lower() for m in questions]
+    assert any("from scratch" in t for t in titles), (
+        f"{path.name}: at least one exercise titled '(★★, from scratch)': implement an algorithm in numpy")
+    assert any("own image" in t for t in titles), (
+        f"{path.name}: at least one open exercise on the reader's own image, titled '(★, your own image)'")
+    solutions = [k for k, c in enumerate(block, start) if "solution" in _tags(c)]
+    assert len(solutions) == len(numbers), (
+        f"{path.name}: {len(numbers)} exercises but {len(solutions)} solution cells (one each)")
+    for k in solutions:
+        cell, after = nb["cells"][k], nb["cells"][k + 1]
+        assert cell["cell_type"] == "code", f"{path.name}: cell {k} is tagged 'solution' but is not code"
+        names = cell.get("metadata", {}).get("answers")
+        assert isinstance(names, list) and names and all(isinstance(n, str) and n.isidentifier() for n in names), (
+            f"{path.name}: solution cell {k} needs metadata 'answers', the list of names the reader defines")
+        missing = set(names) - _assigned_names(_source(cell))
+        assert not missing, f"{path.name}: solution cell {k} does not assign its answers {sorted(missing)}"
+        assert after["cell_type"] == "code" and "check" in _tags(after), (
+            f"{path.name}: solution cell {k} must be followed by its check cell (tagged 'check')")
+        check = _source(after)
+        assert "exercises.check(" in check, f"{path.name}: check cell {k + 1} must call exercises.check(...)"
+        unchecked = [n for n in names if not re.search(rf"\b{n}\b", check)]
+        assert not unchecked, f"{path.name}: check cell {k + 1} does not check the answers {unchecked}"
+    untagged = [k for k, c in enumerate(block, start)
+                if c["cell_type"] == "code" and not ({"solution", "check"} & set(_tags(c)))]
+    assert not untagged, f"{path.name}: code cells {untagged} in Exercises are neither 'solution' nor 'check'"
+    outside = [k for k, c in enumerate(nb["cells"])
+               if {"solution", "check"} & set(_tags(c)) and not (start <= k < end)]
+    assert not outside, f"{path.name}: cells {outside} are tagged 'solution' or 'check' outside '## Exercises'"
+
+
+def test_the_algorithm_is_on_the_page(tour):
+    """The tour's main algorithm is written in numpy in a cell tagged 'algorithm', and asserted equal to ottools."""
+    path, nb = tour
+    cells = nb["cells"]
+    end = dict((title, k) for k, title in _headings(nb, 2))["Exercises"]
+    tagged = [k for k, c in enumerate(cells) if c["cell_type"] == "code" and "algorithm" in _tags(c)]
+    assert tagged, f"{path.name}: no code cell tagged 'algorithm' (the main algorithm in a few lines of numpy)"
+    assert all(k < end for k in tagged), f"{path.name}: 'algorithm' cells belong before '## Exercises'"
+    for k in tagged:
+        following = [c for c in cells[k:k + 4] if c["cell_type"] == "code"][:2]
+        assert any(re.search(r"^\s*assert\b", _source(c), re.M) for c in following), (
+            f"{path.name}: algorithm cell {k}: assert, in it or in the next code cell, that it equals ottools")
 
 
 def test_tours_check_their_claims(tour):
