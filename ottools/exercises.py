@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import ArgumentTypeError, check_callable, check_real
+from ._validate import ArgumentTypeError, _numeric_array, check_callable, check_int, check_real, check_shape, check_weights
 
 __all__ = [
     "ExerciseError", "check", "close", "shape", "scalar", "probability", "coupling",
@@ -125,8 +125,10 @@ def close(expected, rtol=1e-7, atol=0.0):
     >>> close(np.array([1.0, 2.0]))(np.array([2.0, 4.0]))
     'off by a constant factor: it is 2 times the expected values'
     """
-    want = np.asarray(expected)
+    want = _numeric_array(expected, "expected")
     want = want.astype(complex) if np.iscomplexobj(want) else want.astype(float)
+    if not np.all(np.isfinite(want)):
+        raise ValueError("expected must be finite (no NaN or inf): it is the reference the answer is compared with")
     rtol = check_real(rtol, "rtol", minimum=0.0)
     atol = check_real(atol, "atol", minimum=0.0)
 
@@ -171,9 +173,7 @@ def close(expected, rtol=1e-7, atol=0.0):
 
 def shape(expected):
     """The answer is an array of shape ``expected`` (a tuple of ints)."""
-    if not isinstance(expected, tuple) or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in expected):
-        raise ArgumentTypeError(f"expected must be a tuple of ints (a shape), got {expected!r}")
-    expected = tuple(int(s) for s in expected)
+    expected = check_shape(expected, "expected", minimum=1)
 
     def test(value):
         got, hint = _as_array(value)
@@ -204,6 +204,8 @@ def scalar():
 
 def probability(axis=None):
     """The answer holds non-negative weights that sum to 1 (along ``axis`` if given)."""
+    if axis is not None:
+        axis = check_int(axis, "axis", minimum=-32, maximum=31)
 
     def test(value):
         got, hint = _as_array(value)
@@ -225,7 +227,8 @@ def probability(axis=None):
 
 def coupling(a, b, atol=1e-9):
     """The answer is a coupling of the weights ``a`` and ``b``: non-negative, rows sum to ``a``, columns to ``b``."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a = check_weights(a, _numeric_array(a, "a").size, "a")
+    b = check_weights(b, _numeric_array(b, "b").size, "b")
     atol = check_real(atol, "atol", minimum=0.0)
 
     def test(value):
@@ -255,8 +258,7 @@ def coupling(a, b, atol=1e-9):
 
 def permutation(n):
     """The answer is a permutation of ``0, ..., n-1`` (an integer array, each index once)."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ArgumentTypeError(f"n must be a positive int, got {n!r}")
+    n = check_int(n, "n", minimum=1)
 
     def test(value):
         got = np.asarray(value)
@@ -274,13 +276,15 @@ def permutation(n):
 
 def image(shape=None):
     """The answer is an image: floats in [0, 1], of shape ``(H, W)`` or ``(H, W, 3)`` (or ``shape``)."""
+    if shape is not None:
+        shape = check_shape(shape, "shape", ndim=(2, 3), minimum=1)
 
     def test(value):
         got, hint = _as_array(value)
         if hint:
             return hint
-        if shape is not None and got.shape != tuple(shape):
-            return f"shape {got.shape}, expected {tuple(shape)}"
+        if shape is not None and got.shape != shape:
+            return f"shape {got.shape}, expected {shape}"
         if not (got.ndim == 2 or (got.ndim == 3 and got.shape[2] == 3)):
             return f"an image has shape (H, W) or (H, W, 3), got {got.shape}"
         hint = _finite(got)

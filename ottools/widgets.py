@@ -52,7 +52,7 @@ from matplotlib.figure import Figure, SubFigure
 
 from ._validate import ArgumentTypeError, check_bool, check_callable, check_controls, check_int, check_keywords, check_real
 
-__all__ = ["FigureWidget", "UploadWidget", "render", "interactive", "precomputed", "player", "upload", "control_values"]
+__all__ = ["FigureWidget", "render", "interactive", "precomputed", "player", "upload", "control_values"]
 
 MAX_FRAMES = 256  # default limit on the number of pictures a precomputed widget may hold
 MAX_FRAMES_LIMIT = 10_000  # the largest max_frames accepted (about 1 GB of PNG at most)
@@ -534,7 +534,9 @@ def upload(draw, image, *, size=None, dpi=None, **controls):
     if "upload" in controls:
         raise ValueError("'upload' is the name of the file button; give the other controls other names")
     if controls:
-        check_controls(draw, controls)
+        import functools
+
+        check_controls(functools.partial(draw, default), controls)  # draw(image, **controls)
     state = {"key": None, "image": default}
 
     def current(upload=()):

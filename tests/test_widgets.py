@@ -236,6 +236,46 @@ def test_player_refuses_a_control_it_cannot_animate_and_a_bad_interval():
         widgets.player(draw_line, interval=0, slope=ipywidgets.IntSlider(0, min=0, max=2))
 
 
+def _png_bytes(array):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_upload_draws_the_tour_image_then_the_readers_file(rng):
+    default = rng.random((6, 9, 3))
+    seen = []
+
+    def draw(image, gain=1.0):
+        seen.append(image)
+        fig, ax = plt.subplots(figsize=(2, 1.5))
+        ax.imshow(np.clip(gain * image, 0, 1))
+
+    w = widgets.upload(draw, default, gain=ipywidgets.FloatSlider(1.0, min=0.5, max=1.5, step=0.5))
+    assert seen[-1] is default and w.current is default
+    before = w.image.value
+    # a 24 x 12 photograph, resized like the tour's image (longest side 9): the figure shows it
+    photo = (rng.random((12, 24, 3)) * 255).astype(np.uint8)
+    w.load(_png_bytes(photo), "photo.png")
+    assert w.current.shape == (5, 9, 3) or w.current.shape == (4, 9, 3)  # aspect ratio 2 kept, rounded
+    assert w.image.value != before and w.status.value == ""
+    # the controls then act on the reader's image
+    w.controls["gain"].value = 0.5
+    assert seen[-1] is w.current
+    # a file that is not an image leaves the picture and says so
+    shown = w.image.value
+    w.load(b"not an image", "notes.txt")
+    assert w.image.value == shown and "could not read your file" in w.status.value and "notes.txt" in w.status.value
+
+
+def test_upload_refuses_a_grey_default_and_a_control_named_upload():
+    with pytest.raises(ValueError, match="image"):
+        widgets.upload(lambda image: plt.imshow(image), np.zeros((4, 4)))
+    with pytest.raises(ValueError, match="upload"):
+        widgets.upload(lambda image, upload=1: plt.imshow(image), np.zeros((4, 4, 3)),
+                       upload=ipywidgets.IntSlider(1))
+
+
 # --- under a real executor --------------------------------------------------------------------------
 
 SETUP = """\

@@ -2,7 +2,7 @@
 
 import ipywidgets
 import matplotlib.pyplot as plt
-from kinds import Arg, callback, case, count, flag, real
+from kinds import Arg, callback, case, count, flag, image, real
 
 from ottools import widgets
 
@@ -17,6 +17,11 @@ def _draw_arg():
                [("None", None), ("int", 3), ("string", "draw"), ("no figure", lambda k=1: None),
                 ("two figures", lambda k=1: (plt.figure(), plt.figure())),
                 ("wrong arguments", lambda x=1: plt.plot([0, x]))])
+
+
+def _draw_image(image):
+    fig, ax = plt.subplots(figsize=(1.5, 1.0))
+    ax.imshow(image)
 
 
 def _slider():
@@ -50,4 +55,9 @@ CASES = [
     case(widgets.FigureWidget, draw=_draw_arg(), controls=Arg({"k": _slider()}, [],
          [("empty", {}), ("list", [_slider()]), ("None", None), ("not a widget", {"k": 3})]),
          dpi=_dpi(), lazy=flag(False), _check_output=False),
+    case(widgets.upload, draw=Arg(_draw_image, [("lambda", lambda image: plt.imshow(image))],
+                                  [("None", None), ("int", 3), ("string", "draw")]),
+         image=image(6, 7, grey_ok=False), size=Arg(None, [("int", 16), ("pair", (8, 8))],
+                                                    [("zero", 0), ("string", "big"), ("huge", 10**9), ("bool", True)]),
+         dpi=_dpi(), _check_output=False),
 ]
