@@ -12,23 +12,13 @@ serves a temporary copy of ``tours/`` so that nothing is written into the reposi
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOURS = sorted((ROOT / "tours").glob("[0-9][0-9]_*.ipynb"))
+from browserlab import CHROMIUM, ERRORS, ROOT, TOURS, WIDGET_IMAGES, chromium, open_and_run, serve
+
 SCREENS = ROOT / "build" / "screens"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (Debian package `chromium`): no real-browser test", allow_module_level=True)
@@ -37,121 +27,17 @@ try:
 except ImportError:
     pytest.skip("the Python package playwright is not installed: no real-browser test", allow_module_level=True)
 
-RUN_TIMEOUT = 180.0  # seconds for one tour to run all its cells in the browser
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a copy of tours/, stopped at the end."""
-    work = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "tours", work / "tours")
-    settings = work / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # render every cell (no virtual scrolling), so that all outputs are in the page
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    news = work / "settings" / "@jupyterlab" / "apputils-extension"
-    news.mkdir(parents=True)
-    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"), MPLBACKEND="module://matplotlib_inline.backend_inline")
-    port, token = _free_port(), secrets.token_hex(16)
-    cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={work / 'tours'}", "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(work / "server.log", "w")
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.time() > deadline:
-                raise RuntimeError("JupyterLab did not start:\n" + (work / "server.log").read_text()[-3000:])
-            time.sleep(0.5)
-        yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with serve(tmp_path_factory.mktemp("lab")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser(lab):
-    args = ["--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-            "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as p:
-        # a launch (not a persistent context) starts from a fresh, empty profile folder
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    with sync_playwright() as p, chromium(p) as b:
         yield b
-        b.close()
-
-
-_KERNEL_IDLE = """(name) => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!w || !w.sessionContext || !w.content || !w.context || w.context.path !== name) return false;
-  const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle' && w.content.widgets.length > 0;
-}"""
-
-# Done when the kernel is idle and either every code cell has run, or one shows an error (JupyterLab
-# stops "run all" at the first error; the remaining cells then never run).
-_ALL_RUN = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  if (!k || k.status !== 'idle') return false;
-  const cells = w.content.widgets.filter(c => c.model.type === 'code');
-  const failed = cells.some(c => { const o = c.model.outputs;
-    for (let i = 0; i < o.length; i++) { if (o.get(i).type === 'error') return true; } return false; });
-  return failed || cells.every(c => c.model.sharedModel.getSource().trim() === '' || c.model.executionCount !== null);
-}"""
-
-_ERRORS = """() => {
-  const errs = [];
-  window.jupyterapp.shell.currentWidget.content.widgets.forEach((c, i) => {
-    if (c.model.type !== 'code') return;
-    const outs = c.model.outputs;
-    for (let k = 0; k < outs.length; k++) {
-      const o = outs.get(k).toJSON();
-      if (o.output_type === 'error') errs.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
-    }
-  });
-  return errs;
-}"""
-
-# ottools.widgets draws each figure as an ipywidgets Image (img.widget-image, a new blob URL per frame)
-_WIDGET_IMAGES = """() => Array.from(document.querySelectorAll('.jp-Notebook img.widget-image, .jp-Notebook .widget-output img, .jp-Notebook .jupyter-widgets-output-area img'))
-                      .map(im => im.getAttribute('src') || '')"""
-
-
-def _wait(page, script, timeout, what, arg=None):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if page.evaluate(script, arg):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def _move_a_slider(page):
@@ -169,14 +55,14 @@ def _move_a_slider(page):
             continue
         handle.scroll_into_view_if_needed()
         for key, presses in (("ArrowLeft", 3), ("ArrowRight", 6)):
-            before = page.evaluate(_WIDGET_IMAGES)
+            before = page.evaluate(WIDGET_IMAGES)
             handle.focus()
             for _ in range(presses):
                 page.keyboard.press(key)
             deadline = time.time() + 10
             while time.time() < deadline:
                 page.wait_for_timeout(300)
-                after = page.evaluate(_WIDGET_IMAGES)
+                after = page.evaluate(WIDGET_IMAGES)
                 if after and after != before:
                     return True
     return False
@@ -189,16 +75,11 @@ def test_tour_runs_in_jupyterlab(lab, browser, path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         # a workspace of its own, reset: JupyterLab must not restore the tabs of the previous tour
-        url = f"{base}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}"
-        page.goto(url, wait_until="domcontentloaded", timeout=90_000)
-        _wait(page, _KERNEL_IDLE, 90, "the notebook and its kernel", path.name)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_timeout(1000)
         try:
-            _wait(page, _ALL_RUN, RUN_TIMEOUT, "all cells to run")
+            open_and_run(page, base, token, path)
         finally:
             page.screenshot(path=str(SCREENS / f"{path.stem}.png"))
-        errors = page.evaluate(_ERRORS)
+        errors = page.evaluate(ERRORS)
         assert not errors, f"{path.name}: cells raised errors in JupyterLab: {errors}"
         moved = _move_a_slider(page)
         if moved is not None:
