@@ -42,6 +42,8 @@ __all__ = [
     "plot_log_spectrum",
     "plot_gaussian_ellipse",
     "show_on_triangle",
+    "plot_distance_matrix",
+    "plot_frame_means",
 ]
 
 #: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
@@ -793,6 +795,95 @@ def show_on_triangle(images, weights, ax=None, labels=None, image_size=0.2, titl
         offsets = [(0.0, -h - 0.04), (0.0, -h - 0.04), (0.0, h + 0.01)]
         for (x, y), (dx, dy), lab in zip(corners, offsets, labels):
             ax.text(x + dx, y + dy, lab, ha="center", va="top" if dy < 0 else "bottom", fontsize=10)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_distance_matrix(D, labels, ax=None, title=None, vmax=None, colorbar=True, fmt="{:.3f}"):
+    """A matrix of pairwise distances, each entry written in its cell (tour 08).
+
+    Parameters
+    ----------
+    D : ndarray of shape (L, L)
+        Non-negative distances.
+    labels : sequence of L str
+        Names of the rows and columns.
+    ax : matplotlib axes, optional
+    title : str, optional
+    vmax : float, optional
+        Top of the colour scale (default ``D.max()``): pass the same to compare several matrices.
+    colorbar : bool, default True
+    fmt : str, default "{:.3f}"
+        Format of the numbers written in the cells.
+
+    Returns
+    -------
+    ax : matplotlib axes
+    """
+    D = as_float_array(D, "D", ndim=2)
+    if D.shape[0] != D.shape[1] or D.shape[0] == 0:
+        raise ValueError(f"D must be a non-empty square matrix, got shape {D.shape}")
+    if D.shape[0] > 100:
+        raise ValueError(f"D has {D.shape[0]} rows: too many to write in the cells (at most 100)")
+    if np.any(D < 0):
+        raise ValueError("D must hold non-negative distances")
+    labels = check_sequence(labels, "labels")
+    if len(labels) != D.shape[0] or not all(isinstance(lab, str) for lab in labels):
+        raise ValueError(f"labels must be {D.shape[0]} strings, one per row of D")
+    vmax = float(D.max()) if vmax is None else check_real(vmax, "vmax", minimum=0.0, strict=True)
+    vmax = vmax if vmax > 0 else 1.0
+    colorbar = check_bool(colorbar, "colorbar")
+    if not isinstance(fmt, str):
+        raise ArgumentTypeError(f"fmt must be a format string such as '{{:.3f}}', got {type(fmt).__name__}")
+    check_ax(ax)
+    ax = _new_axes(ax, figsize=(4.8, 4.0))
+    im = ax.imshow(D, cmap="magma_r", vmin=0.0, vmax=vmax)
+    for (i, j), v in np.ndenumerate(D):
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7, color="w" if v > 0.6 * vmax else "k")
+    ax.set_xticks(range(len(labels)))
+    ax.set_yticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=45, ha="right")
+    ax.set_yticklabels(labels)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    return ax
+
+
+def plot_frame_means(frames, ax=None, label=None, linestyle="-", title=None):
+    """The mean red, green and blue of each frame of a sequence, against the frame index (tour 08).
+
+    Parameters
+    ----------
+    frames : sequence of ndarray of shape (H, W, 3)
+        Colour frames with values in ``[0, 1]``; sizes may differ.
+    ax : matplotlib axes, optional
+    label : str, optional
+        Legend entry of the three curves (written once).
+    linestyle : str, default "-"
+        Matplotlib line style, to tell two sequences apart on the same axes.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib axes
+    """
+    frames = check_sequence(frames, "frames")
+    means = np.array([check_image(f, f"frames[{k}]", allow_grey=False).mean(axis=(0, 1))
+                      for k, f in enumerate(frames)])
+    if not isinstance(linestyle, str):
+        raise ArgumentTypeError(f"linestyle must be a str such as '-' or '--', got {type(linestyle).__name__}")
+    check_ax(ax)
+    ax = _new_axes(ax, figsize=(6.0, 3.2))
+    for c, colour in enumerate(("tab:red", "tab:green", "tab:blue")):
+        ax.plot(np.arange(len(means)), means[:, c], linestyle, color=colour, marker="o", ms=3,
+                label=label if c == 0 else None)
+    ax.set_xlabel("frame")
+    ax.set_ylabel("mean R, G, B")
+    if label is not None:
+        ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
     return ax

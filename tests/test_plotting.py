@@ -127,3 +127,23 @@ def test_show_images_grid_and_fixed_grey_range():
 def test_bad_inputs(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_plot_distance_matrix_writes_every_entry():
+    import matplotlib.pyplot as plt
+    D = np.array([[0.0, 0.25, 1.0], [0.25, 0.0, 0.5], [1.0, 0.5, 0.0]])
+    ax = plotting.plot_distance_matrix(D, ["a", "b", "c"], vmax=2.0)
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(f"{v:.3f}" for v in D.ravel())  # the L^2 entries, in the given format
+    assert ax.images[0].get_clim() == (0.0, 2.0)
+    plt.close(ax.figure)
+
+
+def test_plot_frame_means_plots_the_mean_of_each_channel():
+    import matplotlib.pyplot as plt
+    frames = [np.full((4, 5, 3), v) * np.array([1.0, 0.5, 0.25]) for v in (0.2, 0.4, 0.8)]
+    ax = plotting.plot_frame_means(frames, label="x")
+    red, green, blue = ax.lines
+    assert np.allclose(red.get_ydata(), [0.2, 0.4, 0.8]) and np.allclose(blue.get_ydata(), [0.05, 0.1, 0.2])
+    assert np.allclose(green.get_xdata(), [0, 1, 2])
+    plt.close(ax.figure)

@@ -63,4 +63,10 @@ CASES = [
                                   ("wrong shape", np.ones((2, 2)) / 2)]),
          ax=ax(), labels=Arg(["A", "B", "C"], [("None", None)], [("two", ["A", "B"]), ("string", "ABC")]),
          image_size=real(0.2, minimum=0.0, strict=True, maximum=1.0)),
+    case(plotting.plot_distance_matrix, D=array(np.array([[0.0, 1.0], [1.0, 0.0]]), extra_bad=[
+        ("negative", -np.ones((2, 2))), ("not square", np.zeros((2, 3)))]),
+        labels=Arg(["A", "B"], [("tuple", ("A", "B"))], [("one", ["A"]), ("string", "AB"), ("ints", [1, 2])]),
+        ax=ax(), vmax=real(2.0, minimum=0.0, strict=True).but(good=[("None", None)]), colorbar=flag()),
+    case(plotting.plot_frame_means, frames=sequence([_imgs[0], _G.random((5, 6, 3))]).but(
+        bad=[("item grey", [_imgs[1]]), ("item above 1", [_imgs[0] + 1.0])]), ax=ax()),
 ]
