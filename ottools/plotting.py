@@ -44,6 +44,8 @@ __all__ = [
     "show_on_triangle",
     "plot_distance_matrix",
     "plot_frame_means",
+    "show_synthesis",
+    "plot_gaussian_map",
 ]
 
 #: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
@@ -886,4 +888,98 @@ def plot_frame_means(frames, ax=None, label=None, linestyle="-", title=None):
         ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
+    return ax
+
+
+def show_synthesis(exemplar, synthesis, titles=None, size=2.4):
+    """An exemplar and a synthesis side by side, drawn to the same pixel scale (tour 09).
+
+    Parameters
+    ----------
+    exemplar : ndarray of shape (h, w) or (h, w, 3)
+        Values in ``[0, 1]``.
+    synthesis : ndarray of shape (H, W) or (H, W, 3)
+        Values in ``[0, 1]`` (clip a synthesis before drawing it); usually larger than the exemplar.
+    titles : sequence of two str, optional
+    size : float, default 2.4
+        Height in inches of the exemplar; the synthesis gets ``size * H / h``, so that a pixel has
+        the same size in both panels.
+
+    Returns
+    -------
+    axes : ndarray of two Axes
+    """
+    import matplotlib.pyplot as plt
+
+    exemplar = check_image(exemplar, "exemplar")
+    synthesis = check_image(synthesis, "synthesis")
+    titles = _titles(titles, 2)
+    size = _positive(size, "size")
+    h, w = exemplar.shape[:2]
+    H, W = synthesis.shape[:2]
+    if H * w > MAX_ELEMENTS * h or W * h > MAX_ELEMENTS * w:
+        raise ValueError(f"synthesis of shape {synthesis.shape} is too large next to an exemplar of shape {exemplar.shape}")
+    scale = size / h  # inches per pixel
+    fig, axes = plt.subplots(1, 2, figsize=(scale * (w + W) + 0.4, scale * max(h, H) + 0.6),
+                             gridspec_kw={"width_ratios": [w, W]})
+    show_images([exemplar, synthesis], titles, axes=axes)
+    axes[0].set_anchor("N")
+    axes[1].set_anchor("N")
+    return axes
+
+
+def plot_gaussian_map(m0, S0, m1, S1, X, TX, ax=None, radius=2.0, n_arrows=25,
+                      labels=(r"$\mu_0$", r"$\mu_1 = T_\sharp\mu_0$")):
+    """A map between two 2-D Gaussians: both ellipses, samples ``x`` and arrows to ``T(x)`` (tour 10).
+
+    Parameters
+    ----------
+    m0, m1 : ndarray of shape (2,)
+        Means of the source and target Gaussians (marked ``+``).
+    S0, S1 : ndarray of shape (2, 2)
+        Their covariances (symmetric PSD).
+    X, TX : ndarray of shape (N, 2)
+        Samples of the source and their images by the map.
+    ax : Axes, optional
+    radius : float, default 2.0
+        Radius of the ellipses, in standard deviations.
+    n_arrows : int, default 25
+        Number of samples drawn with their arrows (the first ones of ``X``).
+    labels : pair of str
+        Legend entries of the two ellipses.
+
+    Returns
+    -------
+    ax : Axes
+        With equal aspect.
+    """
+    m0 = as_float_array(m0, "m0", ndim=1)
+    m1 = as_float_array(m1, "m1", ndim=1)
+    for m, name in ((m0, "m0"), (m1, "m1")):
+        if m.shape != (2,):
+            raise ValueError(f"{name} must be a 2-D mean, shape (2,), got {m.shape}")
+    from ._validate import check_psd
+
+    S0 = check_psd(as_float_array(S0, "S0", ndim=2), "S0")
+    S1 = check_psd(as_float_array(S1, "S1", ndim=2), "S1")
+    for S, name in ((S0, "S0"), (S1, "S1")):
+        if S.shape != (2, 2):
+            raise ValueError(f"{name} must be a 2 x 2 covariance, got shape {S.shape}")
+    X = check_points(X, "X", d=2)
+    TX = check_points(TX, "TX", d=2)
+    if TX.shape != X.shape:
+        raise ValueError(f"TX must hold the images of the points of X, shape {X.shape}, got {TX.shape}")
+    n_arrows = check_int(n_arrows, "n_arrows", minimum=1, maximum=MAX_ELEMENTS)
+    labels = check_sequence(labels, "labels", min_len=2, max_len=2)
+    if not all(isinstance(s, str) for s in labels):
+        raise ArgumentTypeError("labels must be a pair of str")
+    check_ax(ax)
+    ax = _new_axes(ax, figsize=(6.5, 4.2))
+    plot_gaussian_ellipse(m0, S0, ax=ax, radius=radius, color=SOURCE_COLOR, label=labels[0])
+    plot_gaussian_ellipse(m1, S1, ax=ax, radius=radius, color=TARGET_COLOR, label=labels[1])
+    Xs, TXs = X[:n_arrows], TX[:n_arrows]
+    ax.quiver(Xs[:, 0], Xs[:, 1], *(TXs - Xs).T, angles="xy", scale_units="xy", scale=1, width=0.003,
+              color=PLAN_COLOR)
+    ax.plot(*Xs.T, ".", color=SOURCE_COLOR, ms=5)
+    ax.plot(*np.stack([m0, m1]).T, "k+", ms=10, ls="none")
     return ax

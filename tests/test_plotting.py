@@ -147,3 +147,31 @@ def test_plot_frame_means_plots_the_mean_of_each_channel():
     assert np.allclose(red.get_ydata(), [0.2, 0.4, 0.8]) and np.allclose(blue.get_ydata(), [0.05, 0.1, 0.2])
     assert np.allclose(green.get_xdata(), [0, 1, 2])
     plt.close(ax.figure)
+
+
+def test_show_synthesis_draws_both_images_at_one_pixel_scale():
+    import matplotlib.pyplot as plt
+    rng = make_rng(901)
+    small, big = rng.random((8, 10, 3)), rng.random((24, 30, 3))
+    axes = plotting.show_synthesis(small, big, titles=["exemplar", "synthesis"])
+    plt.gcf().canvas.draw()
+    (w0, h0), (w1, h1) = [ax.get_window_extent().size for ax in axes]
+    # the same inches per pixel in both panels (up to the layout's rounding, a few display pixels)
+    assert np.isclose(w1 / w0, 3.0, rtol=0.05) and np.isclose(h1 / h0, 3.0, rtol=0.05)
+    assert np.array_equal(axes[1].images[0].get_array(), big)
+    assert [ax.get_title() for ax in axes] == ["exemplar", "synthesis"]
+    plt.close("all")
+
+
+def test_plot_gaussian_map_draws_an_arrow_from_each_sample_to_its_image():
+    import matplotlib.pyplot as plt
+    rng = make_rng(1001)
+    X = rng.standard_normal((40, 2))
+    TX = X @ np.array([[2.0, 0.5], [0.5, 1.0]]) + [3.0, -1.0]
+    ax = plotting.plot_gaussian_map(np.zeros(2), np.eye(2), np.array([3.0, -1.0]), np.diag([4.0, 1.0]),
+                                    X, TX, n_arrows=7)
+    (quiver,) = ax.collections[2:]
+    assert np.allclose(quiver.get_offsets(), X[:7])                       # the arrows start at the samples
+    assert np.allclose(np.c_[quiver.U, quiver.V], TX[:7] - X[:7])          # and end at their images
+    assert len(ax.collections[:2]) == 2                                    # the two ellipses
+    plt.close(ax.figure)

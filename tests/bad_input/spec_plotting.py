@@ -69,4 +69,13 @@ CASES = [
         ax=ax(), vmax=real(2.0, minimum=0.0, strict=True).but(good=[("None", None)]), colorbar=flag()),
     case(plotting.plot_frame_means, frames=sequence([_imgs[0], _G.random((5, 6, 3))]).but(
         bad=[("item grey", [_imgs[1]]), ("item above 1", [_imgs[0] + 1.0])]), ax=ax()),
+    case(plotting.show_synthesis, exemplar=image(8, 9).but(good=[("grey", _imgs[1][:, :])]),
+         synthesis=image(16, 18), titles=Arg(["a", "b"], [("None", None)], [("one", ["a"]), ("string", "ab")]),
+         size=real(2.0, minimum=0.0, strict=True)),
+    case(plotting.plot_gaussian_map, m0=array(np.zeros(2), ndim_bad=False, extra_bad=[("3-D", np.zeros(3))]),
+         S0=psd(2), m1=array(np.ones(2), ndim_bad=False, extra_bad=[("3-D", np.zeros(3))]), S1=psd(2),
+         X=points(6, 2, data=_X), TX=points(6, 2, data=_X + 1.0).but(bad=[("wrong length", _X[:5] + 1.0)]),
+         ax=ax(), radius=real(2.0, minimum=0.0, strict=True),
+         n_arrows=count(3, huge=False).but(bad=[("huge", 10**7)]),
+         labels=Arg(("a", "b"), [("list", ["a", "b"])], [("one", ["a"]), ("string", "ab"), ("ints", [1, 2])])),
 ]
