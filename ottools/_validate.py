@@ -627,3 +627,31 @@ def check_keywords(fn, keywords, name):
         raise ArgumentTypeError(
             f"{name}: draw cannot take {list(keywords)} as keyword arguments: {err}"
         ) from None
+
+
+def check_measures(measures, name="measures", *, d=None):
+    """A list of discrete measures, each samples ``(N_i, d)`` (uniform weights) or a pair ``(X_i, a_i)``.
+
+    Returns a list of pairs ``(X_i, a_i)`` of a float array ``(N_i, d)`` (a 1-D array is ``N_i``
+    points on the line) and probability weights ``(N_i,)``; all share the dimension ``d``.
+
+    >>> [(X.shape, a.tolist()) for X, a in check_measures([[0.0, 2.0], ([[1.0]], [1.0])])]
+    [((2, 1), [0.5, 0.5]), ((1, 1), [1.0])]
+    """
+    measures = check_sequence(measures, name)
+    out = []
+    for i, mu in enumerate(measures):
+        if isinstance(mu, tuple):
+            if len(mu) != 2:
+                raise ValueError(f"{name}[{i}] must be samples or a pair (x, a), got a tuple of length {len(mu)}")
+            X = check_points(mu[0], f"{name}[{i}][0]", d=d)
+            a = check_weights(mu[1], X.shape[0], f"{name}[{i}][1]")
+        else:
+            X = check_points(mu, f"{name}[{i}]", d=d)
+            a = np.full(X.shape[0], 1.0 / X.shape[0])
+        out.append((X, a))
+    dims = {X.shape[1] for X, _ in out}
+    if len(dims) > 1:
+        shapes = ", ".join(str(X.shape) for X, _ in out)
+        raise ValueError(f"{name} must all live in the same dimension d, got shapes {shapes}")
+    return out

@@ -196,6 +196,93 @@ def test_sliced_barycenter_in_1d_is_the_quantile_average(n):
 
 
 # ----------------------------------------------------------------------------------------------
+# The exact barycenter of small measures: the multi-marginal linear program
+# ----------------------------------------------------------------------------------------------
+
+
+def _energy_of(measures, lam, Z, m):
+    """sum_i lam_i W_2^2(mu_i, sum_k m_k delta_{Z_k}), each W_2^2 by Kantorovich's LP."""
+    return sum(l_i * _w2sq(X, Z, a, m) for l_i, (X, a) in zip(lam, measures))
+
+
+@pytest.mark.parametrize("t", [0.2, 0.5, 0.9])
+def test_exact_barycenter_of_two_measures_is_mccanns_interpolant(t):
+    rng = make_rng(50)
+    (X, a), (Y, b) = _random_measure(rng, 7, 2), _random_measure(rng, 9, 2)
+    Z, m, energy = barycenters.exact_barycenter([(X, a), (Y, b)], [1 - t, t])
+    P, w2, _, _ = discrete.kantorovich(discrete.cost_matrix(X, Y), a=a, b=b)
+    # the barycentric identity (a certificate of optimality, see above); HiGHS' tolerance 1e-7 relative
+    np.testing.assert_allclose(energy, t * (1 - t) * w2, rtol=1e-7)
+    np.testing.assert_allclose(_energy_of([(X, a), (Y, b)], [1 - t, t], Z, m), energy, rtol=1e-7)
+    # the same measure as McCann's interpolant of an optimal plan (unique on a random instance):
+    # their W_2^2 is zero up to the LP's tolerance, relative to the squared spread (~1) of the clouds
+    Zm, mm = discrete.displacement_interpolation(X, Y, P, t)
+    assert _w2sq(Z, Zm, m, mm) < 1e-9
+    assert len(m) <= len(a) + len(b) - 1
+
+
+def test_exact_barycenter_in_1d_is_the_quantile_average():
+    """On the line the barycenter is unique: the multi-marginal LP finds the averaged quantiles."""
+    rng = make_rng(51)
+    measures = [(x[:, 0], a) for x, a in (_random_measure(rng, n, 1) for n in (4, 6, 5))]
+    lam = rng.dirichlet(np.ones(3))
+    Z, m, energy = barycenters.exact_barycenter(measures, lam)
+    z, mz = barycenters.quantile_barycenter_1d(measures, lam)
+    exact = sum(l_i * discrete.wasserstein_1d(x, z, a=a, b=mz) ** 2 for l_i, (x, a) in zip(lam, measures))
+    np.testing.assert_allclose(energy, exact, rtol=1e-7)  # HiGHS' relative tolerance
+    # the same measure (W_2 between them at the LP's tolerance, for measures of spread ~1)
+    assert discrete.wasserstein_1d(Z[:, 0], z, a=m, b=mz) < 1e-6
+    assert len(m) <= 4 + 6 + 5 - 3 + 1
+
+
+def test_exact_barycenter_of_three_clouds_against_pot():
+    """Three weighted 2-D measures: the returned energy is that of the returned measure, equals an
+    independent dense LP, and bounds from below POT's fixed point, which does not leave it."""
+    rng = make_rng(52)
+    measures = [_random_measure(rng, n, 2) for n in (6, 7, 5)]
+    lam = np.array([0.5, 0.2, 0.3])
+    Z, m, energy = barycenters.exact_barycenter(measures, lam)
+    np.testing.assert_allclose(m.sum(), 1.0, rtol=1e-14)
+    assert np.all(m > 0) and len(m) <= 6 + 7 + 5 - 3 + 1  # a vertex
+    # HiGHS' relative tolerance 1e-7 for each LP
+    np.testing.assert_allclose(_energy_of(measures, lam, Z, m), energy, rtol=1e-7)
+    np.testing.assert_allclose(_multimarginal_energy(measures, lam), energy, rtol=1e-7)
+    locations, masses = [X for X, _ in measures], [a for _, a in measures]
+    for k in (3, 8, 20):  # POT's fixed point from random supports: never below the minimum
+        out = ot.lp.free_support_barycenter(locations, masses, rng.standard_normal((k, 2)), weights=lam)
+        assert _energy_of(measures, lam, out, np.full(k, 1 / k)) >= energy * (1 - 1e-7)
+    # started at the exact barycenter, its steps cannot increase the energy nor go below the minimum
+    out = ot.lp.free_support_barycenter(locations, masses, Z.copy(), b=m, weights=lam, numItermax=5)
+    np.testing.assert_allclose(_energy_of(measures, lam, out, m), energy, rtol=1e-7)
+
+
+def test_exact_barycenter_of_diracs_and_of_one_measure():
+    rng = make_rng(53)
+    points, lam = rng.standard_normal((4, 3)), rng.dirichlet(np.ones(4))
+    Z, m, energy = barycenters.exact_barycenter([p[None] for p in points], lam)
+    np.testing.assert_allclose(Z, [lam @ points], atol=1e-12)  # the Euclidean barycenter
+    np.testing.assert_allclose(energy, lam @ np.sum((points - lam @ points) ** 2, axis=1), rtol=1e-12)
+    X, a = _random_measure(rng, 5, 2)
+    Z, m, energy = barycenters.exact_barycenter([(X, a), rng.standard_normal((3, 2))], [1.0, 0.0])
+    np.testing.assert_allclose(Z, X, atol=1e-12)  # a measure of weight 0 plays no part
+    np.testing.assert_allclose(m, a, rtol=1e-12)
+    assert energy < 1e-12
+
+
+def test_exact_barycenter_sizes_are_refused_before_allocating():
+    small = np.zeros((2, 2))
+    big = [np.zeros((120, 2))] * 3  # 1.728e6 tuples > MAX_LP_VARIABLES = 1.718e6
+    with pytest.raises(ValueError, match="MAX_LP_VARIABLES"):
+        barycenters.exact_barycenter(big)
+    with pytest.raises(ValueError, match="GiB"):  # below the count, but HiGHS' memory and the tuples' exceed 2 GiB
+        barycenters.exact_barycenter([np.zeros((115, 2))] * 3)
+    with pytest.raises(ValueError, match="same dimension"):
+        barycenters.exact_barycenter([small, np.zeros((2, 3))])
+    with pytest.raises(ValueError, match=r"measures\[1\]\[1\] must sum to 1"):
+        barycenters.exact_barycenter([small, (small, [0.5, 0.6])])
+
+
+# ----------------------------------------------------------------------------------------------
 # Sliced barycenter of point clouds (slide 21), T12
 # ----------------------------------------------------------------------------------------------
 

@@ -25,6 +25,16 @@ def _measures():
                                     ("single array", _G.normal(size=6))])
 
 
+def _measures_2d():
+    x, a = _G.random((3, 2)), _G.random(3) + 0.1
+    items = [_G.random((4, 2)), (x, a / a.sum()), _G.random((3, 2)) + 1.0]
+    return sequence(items).but(bad=[("item wrong d", [_G.random((4, 3))] + items[1:]),
+                                    ("item unnormalised pair", [items[0], (x, a)] + items[2:]),
+                                    ("item triple", [items[0], (x, a / a.sum(), 1.0)] + items[2:]),
+                                    ("item empty", [np.zeros((0, 2))] + items[1:]),
+                                    ("single array", _G.random((4, 2)))])
+
+
 def _directions():
     return array(_theta, extra_bad=[("not unit", 2 * _theta), ("wrong d", np.eye(3)), ("empty", np.zeros((0, 2)))]
                  ).but(drop=("None",), good=[("None", None)])  # None: random directions
@@ -32,6 +42,7 @@ def _directions():
 
 CASES = [
     case(bc.quantile_barycenter_1d, measures=_measures(), weights=weights(3)),
+    case(bc.exact_barycenter, measures=_measures_2d(), weights=weights(3)),
     case(bc.barycenter_energy, X=points(8, 2), clouds=_clouds_kind(), weights=weights(3), directions=_directions(),
          rng=rng()),
     case(bc.barycenter_energy, _label="barycenter_energy(n_directions)", X=points(8, 2), clouds=_clouds_kind(),
