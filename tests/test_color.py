@@ -327,3 +327,34 @@ def test_harmonize_bad_inputs():
         color.harmonize([img, img], barycenter_iter=-1)
     with pytest.raises(ValueError, match="n_iter"):
         color.harmonize([img, img], method="gaussian", n_iter=3)
+
+
+def test_yaroslavsky_regularize_is_the_normalised_window_average():
+    # the definition, pixel by pixel, on a small image: weights exp(-|u(x) - u(y)|^2 / sigma^2) over
+    # the square window cut at the borders; float64 sums of at most 25 terms agree to rounding (1e-12)
+    rng = make_rng(30)
+    u, v = rng.random((7, 6, 3)), rng.random((7, 6, 3))
+    r, sigma = 2, 0.3
+    out = color.yaroslavsky_regularize(u, v, radius=r, sigma=sigma)
+    M = v - u
+    expected = np.empty_like(u)
+    for i in range(7):
+        for j in range(6):
+            window = (slice(max(i - r, 0), i + r + 1), slice(max(j - r, 0), j + r + 1))
+            wgt = np.exp(-((u[window] - u[i, j]) ** 2).sum(-1) / sigma**2)
+            expected[i, j] = u[i, j] + (wgt[..., None] * M[window]).sum((0, 1)) / wgt.sum()
+    assert np.allclose(out, np.clip(expected, 0, 1), rtol=0, atol=1e-12)
+
+
+def test_yaroslavsky_regularize_limits():
+    rng = make_rng(31)
+    u = 0.2 + 0.6 * rng.random((9, 8, 3))
+    shift = np.array([0.1, -0.05, 0.15])
+    # normalised weights keep a constant change exactly (to rounding)
+    assert np.allclose(color.yaroslavsky_regularize(u, u + shift, radius=3, sigma=0.05, n_iter=2), u + shift, atol=1e-12)
+    v = rng.random(u.shape)
+    assert np.array_equal(color.yaroslavsky_regularize(u, v, radius=0), v)
+    # a huge colour scale and a window covering the image: every weight is 1 up to 1e-12, so the
+    # change becomes its global mean
+    far = color.yaroslavsky_regularize(u, v, radius=9, sigma=1e6)
+    assert np.allclose(far, np.clip(u + (v - u).mean((0, 1)), 0, 1), atol=1e-9)

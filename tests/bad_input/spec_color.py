@@ -75,6 +75,9 @@ CASES = [
     case(color.regularize, source=_rgb(data=_src), transferred=_rgb(data=_src ** 2).but(
         bad=[("other shape", _tgt)]), radius=count(2, minimum=0).but(drop=("huge",), good=[("huge", 10**9)]),
         sigma=real(0.1, minimum=0.0, strict=True)),
+    case(color.yaroslavsky_regularize, source=_rgb(data=_src), transferred=_rgb(data=_src ** 2).but(
+        bad=[("other shape", _tgt)]), radius=count(2, minimum=0, maximum=color.YAROSLAVSKY_MAX_RADIUS),
+        sigma=real(0.1, minimum=0.0, strict=True), n_iter=count(1, maximum=color.YAROSLAVSKY_MAX_ITER)),
     case(color.color_sliced_distance, image0=_cloud_or_image(_src), image1=_cloud_or_image(_tgt), n_directions=count(16),
          rng=rng(), chunk=count(4)),
     case(color.color_sliced_distance, _label="color_sliced_distance(directions)", image0=fixed(_src), image1=fixed(_tgt),
