@@ -46,6 +46,8 @@ __all__ = [
     "plot_frame_means",
     "show_synthesis",
     "plot_gaussian_map",
+    "plot_flow_frame",
+    "plot_convergence",
 ]
 
 #: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
@@ -982,4 +984,122 @@ def plot_gaussian_map(m0, S0, m1, S1, X, TX, ax=None, radius=2.0, n_arrows=25,
               color=PLAN_COLOR)
     ax.plot(*Xs.T, ".", color=SOURCE_COLOR, ms=5)
     ax.plot(*np.stack([m0, m1]).T, "k+", ms=10, ls="none")
+    return ax
+
+
+def plot_flow_frame(Z, Y, directions=None, ax=None, title=None, limits=None, size=14.0, length=1.5,
+                    label="$X$"):
+    """One iterate of a flow of 2-D point clouds: the moving cloud over its target, with the directions
+    of its step drawn through the cloud's mean.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (N, 2)
+        The moving cloud (in the source colour).
+    Y : ndarray of shape (M, 2)
+        The target cloud (in the target colour, half transparent, labelled ``$Y$``).
+    directions : ndarray of shape (K, 2), optional
+        The directions of the step that produced ``Z`` (see :func:`plot_directions`).
+    ax : Axes, optional
+    title, label : str, optional
+        Title of the axes and legend label of ``Z``.
+    limits : ((float, float), (float, float)), optional
+        ``(xlim, ylim)``, to keep the frames of an animation aligned.
+    size, length : float
+        Dot area of an atom (see :func:`plot_points`) and half-length of the direction lines.
+
+    Returns
+    -------
+    ax : Axes
+
+    Notes
+    -----
+    Tour 05 draws with it the iterates of the sliced transport flow.
+    """
+    Z = check_points(Z, "Z", d=2)
+    Y = check_points(Y, "Y", d=2)
+    size, length = _positive(size, "size"), _positive(length, "length")
+    if limits is not None:
+        lims = check_sequence(limits, "limits", min_len=2, max_len=2)
+        lims = [as_float_array(lim, f"limits[{k}]", ndim=1) for k, lim in enumerate(lims)]
+        if any(lim.shape != (2,) or not lim[0] < lim[1] for lim in lims):
+            raise ValueError("limits must be ((xmin, xmax), (ymin, ymax)) with min < max")
+    check_ax(ax)
+    ax = _new_axes(ax)
+    plot_points(Y, ax=ax, color=TARGET_COLOR, size=size, alpha=0.5, label="$Y$")
+    plot_points(Z, ax=ax, size=size, label=None if label is None else str(label))
+    if directions is not None:
+        plot_directions(directions, ax=ax, centre=Z.mean(axis=0), length=length, label="directions of the step")
+    ax.set_aspect("equal", adjustable="box")
+    if limits is not None:
+        ax.set(xlim=tuple(lims[0]), ylim=tuple(lims[1]))
+    if title is not None:
+        ax.set_title(str(title))
+    return ax
+
+
+def plot_convergence(curves, ax=None, mark=None, ylim=None, xlabel="iteration", ylabel=None, title=None):
+    """Curves of positive quantities (energies, distances) on a logarithmic axis, one per label.
+
+    Parameters
+    ----------
+    curves : dict
+        ``label -> y`` (``y`` of shape (n,), drawn against ``0, ..., n - 1``) or ``label -> (x, y)``.
+        Values must be finite and non-negative; zeros (an exact limit reached) fall below the axis.
+    ax : Axes, optional
+    mark : float, optional
+        Abscissa of a vertical line (the frame shown beside, for instance).
+    ylim : (float, float), optional
+    xlabel, ylabel, title : str, optional
+
+    Returns
+    -------
+    ax : Axes
+
+    Notes
+    -----
+    Tour 05 draws with it the distances of the sliced flow to its target, per iteration and per second.
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise ArgumentTypeError(f"curves must be a non-empty dict label -> values, got {type(curves).__name__}")
+    if len(curves) > MAX_ELEMENTS:
+        raise ValueError(f"curves: at most {MAX_ELEMENTS} curves are drawn, got {len(curves)}")
+    series = []
+    for label, values in curves.items():
+        name = f"curves[{label!r}]"
+        if isinstance(values, tuple):
+            if len(values) != 2:
+                raise ValueError(f"{name} must be y or a pair (x, y), got a tuple of {len(values)}")
+            x = as_float_array(values[0], f"{name}[0]", ndim=1)
+            y = as_float_array(values[1], f"{name}[1]", ndim=1)
+        else:
+            y = as_float_array(values, name, ndim=1)
+            x = np.arange(y.size, dtype=float)
+        if y.size == 0 or x.shape != y.shape:
+            raise ValueError(f"{name}: x and y must be non-empty and of the same length, got {x.size} and {y.size}")
+        if y.size > MAX_ELEMENTS:
+            raise ValueError(f"{name}: at most {MAX_ELEMENTS} points are drawn, got {y.size}")
+        if np.any(y < 0):
+            raise ValueError(f"{name} must be non-negative (a logarithmic axis)")
+        series.append((str(label), x, y))
+    if mark is not None:
+        mark = check_real(mark, "mark")
+    if ylim is not None:
+        ylim = as_float_array(ylim, "ylim", ndim=1)
+        if ylim.shape != (2,) or not 0 < ylim[0] < ylim[1]:
+            raise ValueError(f"ylim must be (low, high) with 0 < low < high, got {ylim}")
+    check_ax(ax)
+    ax = _new_axes(ax)
+    for label, x, y in series:
+        ax.semilogy(x, np.where(y > 0, y, np.nan), label=label)
+    if mark is not None:
+        ax.axvline(mark, color="0.4", lw=0.8)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(str(xlabel))
+    if ylabel is not None:
+        ax.set_ylabel(str(ylabel))
+    if title is not None:
+        ax.set_title(str(title))
+    ax.legend(loc="upper right")
     return ax

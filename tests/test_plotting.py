@@ -175,3 +175,29 @@ def test_plot_gaussian_map_draws_an_arrow_from_each_sample_to_its_image():
     assert np.allclose(np.c_[quiver.U, quiver.V], TX[:7] - X[:7])          # and end at their images
     assert len(ax.collections[:2]) == 2                                    # the two ellipses
     plt.close(ax.figure)
+
+
+def test_flow_frame_draws_both_clouds_and_the_step_directions_through_the_mean():
+    rng = make_rng(51)
+    Z, Y = rng.random((9, 2)), rng.random((7, 2)) + 2.0
+    theta = np.array([[1.0, 0.0], [0.0, 1.0]])
+    ax = plotting.plot_flow_frame(Z, Y, directions=theta, limits=((-1, 4), (-1, 4)), title="t")
+    offsets = [c.get_offsets() for c in ax.collections]
+    np.testing.assert_array_equal(offsets[0], Y)  # target first, underneath
+    np.testing.assert_array_equal(offsets[1], Z)
+    for line, t in zip(ax.get_lines(), theta):
+        seg = np.c_[line.get_xdata(), line.get_ydata()]
+        np.testing.assert_allclose(seg.mean(axis=0), Z.mean(axis=0), atol=1e-12)  # through the mean
+        d = seg[1] - seg[0]
+        np.testing.assert_allclose(d[0] * t[1] - d[1] * t[0], 0.0, atol=1e-12)  # along theta
+    assert ax.get_xlim() == (-1, 4) and ax.get_title() == "t"
+
+
+def test_convergence_curves_keep_their_values_and_hide_zeros():
+    y = np.array([1.0, 0.1, 0.0])
+    ax = plotting.plot_convergence({"a": y, "b": (np.array([0.0, 2.0]), np.array([3.0, 0.3]))}, mark=1.5)
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 0.1, np.nan])  # 0 below the log axis
+    np.testing.assert_array_equal(lines[1].get_xdata(), [0.0, 2.0])
+    assert lines[2].get_xdata()[0] == 1.5  # the vertical mark
+    assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
