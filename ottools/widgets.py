@@ -253,17 +253,75 @@ class FigureWidget(ipywidgets.VBox):
         self.render_ms = []
         for name, control in self.controls.items():
             _label(name, control)
-        self.image = ipywidgets.Image(format="png")
         self.status = ipywidgets.HTML()
         # drawn now, while the cell runs: the figure is there at once, and an error in draw is the cell's
         if choices is not None and not lazy:
             for key in itertools.product(*choices.values()):
                 self.frames[key] = self._render(key)
-        self.image.value = self._picture()
-        for control in self.controls.values():
-            control.observe(self._update, names="value")
+            _refuse_dead_controls(self.controls, choices, self.frames)
+        self.links = []
+        slots = None if choices is None else _stack_slots(self.controls, choices)
+        if slots is None:
+            # the kernel swaps the bytes of one picture at every move
+            self._image, self._images = ipywidgets.Image(format="png"), None
+            self._image.value = self._picture()
+            for control in self.controls.values():
+                control.observe(self._update, names="value")
+            picture = self._image
+        else:
+            # every frame is in the browser, in nested Stacks linked to the controls there (jslink): a
+            # move shows another picture without any round trip to the kernel. A lazy widget's frames
+            # start empty; the kernel draws each at its first visit, and the browser keeps it.
+            self._image, self._images = None, {}
+            picture = self._stack(list(self.controls.items()), slots, ())
+            self._fill()
+            for control in self.controls.values():
+                control.observe(self._fill, names="value")
         top = list(self.controls.values()) if header is None else header
-        super().__init__(children=[*top, self.image, self.status])
+        super().__init__(children=[*top, picture, self.status])
+        self.add_class("ottools-figure")  # how the browser test and the latency benchmark find it
+
+    def _stack(self, controls, slots, suffix):
+        """The picture for the controls ``controls[:len(controls)]`` still free, the later ones fixed
+        at the values ``suffix``: an Image, or a Stack over the last free control's slots."""
+        if not controls:
+            image = ipywidgets.Image(value=self.frames.get(suffix, b""), format="png")
+            self._images[suffix] = image
+            return image
+        (name, control), rest = controls[-1], controls[:-1]
+        trait, positions = slots[name]
+        children = [_PLACEHOLDER if k is None else self._stack(rest, slots, (self.choices[name][k],) + suffix)
+                    for k in positions]
+        current = getattr(control, trait)
+        stack = ipywidgets.Stack(children=children, selected_index=current if 0 <= current < len(children) else 0)
+        self.links.append(ipywidgets.jslink((control, trait), (stack, "selected_index")))
+        return stack
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` showing the current values (its ``value`` holds the PNG bytes)."""
+        if self._images is None:
+            return self._image
+        return self._images[self.key()]
+
+    def _fill(self, change=None):
+        """Give the current values' picture its frame if a lazy widget has not drawn it yet."""
+        key = self.key()
+        if key in self.frames:
+            return
+        try:
+            png = self._picture()
+        except Exception as err:
+            self.status.value = (f'<span style="color:#b00">draw({html.escape(_call_text(self.values))}) failed: '
+                                 f"{type(err).__name__}: {html.escape(str(err))}</span>")
+            return
+        self.status.value = ""
+        self._images[key].value = png
+
+    @property
+    def client_side(self):
+        """True if the browser switches the pictures itself (every control can be linked to a Stack)."""
+        return self._images is not None
 
     @property
     def values(self):
@@ -305,7 +363,49 @@ class FigureWidget(ipywidgets.VBox):
                                  f"{type(err).__name__}: {html.escape(str(err))}</span>")
             return
         self.status.value = ""
-        self.image.value = png
+        self._image.value = png
+
+
+_PLACEHOLDER = ipywidgets.HTML()  # an IntSlider value that is not on its grid (never shown)
+MAX_SLOTS = 1024  # largest IntSlider value a Stack of pictures indexes directly
+
+
+def _stack_slots(controls, choices):
+    """For each control, the trait the browser links to a Stack's ``selected_index`` and, for each
+    index, the position of its value in ``choices`` (None: no such value); None if a control cannot be
+    linked so (a float slider, a checkbox, an integer slider with negative or very large values)."""
+    single = (ipywidgets.ToggleButtons, ipywidgets.RadioButtons, ipywidgets.SelectionSlider,
+              ipywidgets.Dropdown, ipywidgets.Select)
+    slots = {}
+    for name, control in controls.items():
+        values = choices[name]
+        if isinstance(control, single):
+            slots[name] = ("index", list(range(len(values))))
+        elif isinstance(control, ipywidgets.IntSlider) and 0 <= control.min and control.max <= MAX_SLOTS:
+            where = {v: k for k, v in enumerate(values)}
+            slots[name] = ("value", [where.get(v) for v in range(control.max + 1)])
+        else:
+            return None
+    return slots
+
+
+def _refuse_dead_controls(controls, choices, frames):
+    """A control whose every value gives the same picture, whatever the others, does nothing: refuse it."""
+    names = list(controls)
+    for i, name in enumerate(names):
+        if len(choices[name]) < 2:
+            continue
+        others = [choices[n] for n in names[:i] + names[i + 1:]]
+        alive = False
+        for rest in itertools.product(*others):
+            pictures = {frames[rest[:i] + (v,) + rest[i:]] for v in choices[name]}
+            if len(pictures) > 1:
+                alive = True
+                break
+        if not alive:
+            raise ValueError(f"control {name!r} never changes the figure (the same picture for each of its "
+                             f"{len(choices[name])} values, whatever the other controls): a dead control; "
+                             "remove it, or make draw use it")
 
 
 def interactive(draw, *, dpi=None, **controls):
@@ -580,7 +680,7 @@ class UploadWidget(FigureWidget):
             self.status.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
             return
         self.status.value = ""
-        self.image.value = png
+        self._image.value = png
 
     def load(self, content, name="image"):
         """Do what an upload of a file of bytes ``content`` called ``name`` does (for tests and scripts)."""
