@@ -274,7 +274,7 @@ class FigureWidget(ipywidgets.VBox):
             # start empty; the kernel draws each at its first visit, and the browser keeps it.
             self._image, self._images = None, {}
             picture = self._stack(list(self.controls.items()), slots, ())
-            self._fill()
+            self._images[self.key()].value = self._picture()  # an error in draw is the cell's
             for control in self.controls.values():
                 control.observe(self._fill, names="value")
         top = list(self.controls.values()) if header is None else header
