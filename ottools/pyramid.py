@@ -3,7 +3,7 @@ r"""The undecimated steerable pyramid, computed in the Fourier domain (Simoncell
 The multiscale, oriented domain of pyramid-based texture synthesis: Heeger & Bergen (1995) match
 the histogram of every band of this pyramid; Rabin, Peyre, Delon & Bernot (2011) replace these 1-D
 matchings by sliced optimal transport of the colour clouds of the bands (:func:`band_clouds`).
-No tour teaches it yet.
+Tour 13 teaches it (the pyramid of an exemplar, its tight-frame identities asserted).
 
 Conventions
 -----------

@@ -8,7 +8,7 @@ exemplar's (sliced transport, exact sorting in 1-D), the image is rebuilt from i
 pixel colours are matched to the exemplar's. In grey this is exactly Heeger & Bergen's algorithm
 (1995); in colour the joint 3-D sliced projection keeps the colour correlations that per-channel
 matching loses. Mixing replaces each target cloud by a sliced barycenter of the exemplars' clouds.
-Tour 13 (coming) teaches it.
+Tour 13 teaches it.
 
 Conventions
 -----------
