@@ -1092,6 +1092,9 @@ def plot_convergence(curves, ax=None, mark=None, ylim=None, xlabel="iteration", 
     ax = _new_axes(ax)
     for label, x, y in series:
         ax.semilogy(x, np.where(y > 0, y, np.nan), label=label)
+    lo, hi = min(x.min() for _, x, _ in series), max(x.max() for _, x, _ in series)
+    if hi > lo:  # the whole abscissa, also where a curve has reached 0 (not drawn on a log axis)
+        ax.set_xlim(lo, hi)
     if mark is not None:
         ax.axvline(mark, color="0.4", lw=0.8)
     if ylim is not None:

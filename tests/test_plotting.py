@@ -200,4 +200,5 @@ def test_convergence_curves_keep_their_values_and_hide_zeros():
     np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 0.1, np.nan])  # 0 below the log axis
     np.testing.assert_array_equal(lines[1].get_xdata(), [0.0, 2.0])
     assert lines[2].get_xdata()[0] == 1.5  # the vertical mark
+    assert ax.get_xlim() == (0.0, 2.0)  # the whole abscissa, though "a" is 0 (not drawn) at x = 2
     assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
