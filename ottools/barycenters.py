@@ -185,8 +185,10 @@ def exact_barycenter(measures, weights=None):
     many atoms (Anderes, Borgwardt and Miller 2016). For ``L = 2`` with weights ``(1 - t, t)`` the cost
     is :math:`t(1-t)\|X_k - Y_l\|^2`: the program is Kantorovich's and the atoms are McCann's
     interpolant (:func:`ottools.discrete.displacement_interpolation`). For ``L >= 3`` uniform
-    measures of one size ``N``, unlike Birkhoff's theorem for ``L = 2``, a vertex need not be ``N``
-    tuples of mass ``1/N``: vertices with masses ``1/(2N)`` occur on random clouds of 12 points.
+    measures of one size ``N`` the program is not integral, unlike Birkhoff's theorem for ``L = 2``:
+    the optimal vertex is often ``N`` tuples of mass ``1/N``, but for some clouds (about one in 300
+    random triples of 4 points in the plane) it splits masses ``1/(2N)`` and costs strictly less
+    than every choice of ``N`` tuples, so no barycenter has ``N`` atoms of mass ``1/N``.
 
     Size: ``prod_i N_i`` variables, at most :data:`ottools.discrete.MAX_LP_VARIABLES`, and their
     memory (HiGHS' and the tuples', :func:`_bytes_per_tuple`) is checked against
