@@ -48,6 +48,7 @@ __all__ = [
     "plot_gaussian_map",
     "plot_flow_frame",
     "plot_convergence",
+    "plot_matching_1d",
 ]
 
 #: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
@@ -1105,4 +1106,50 @@ def plot_convergence(curves, ax=None, mark=None, ylim=None, xlabel="iteration", 
     if title is not None:
         ax.set_title(str(title))
     ax.legend(loc="upper right")
+    return ax
+
+
+def plot_matching_1d(x, y, ax=None, labels=(r"$X_\theta$", r"$Y_\theta$"), xlabel=r"$\langle x, \theta\rangle$",
+                     size=12.0):
+    """The optimal matching of two 1-D clouds of the same size: the k-th smallest of ``x`` joined to the
+    k-th smallest of ``y``, the two clouds on two horizontal lines.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (N,)
+        The two clouds (for instance the projections of two point clouds on a direction).
+    ax : Axes, optional
+    labels : (str, str)
+        Names of the two lines (``x`` at height 0, ``y`` at height 1).
+    xlabel : str
+    size : float
+        Dot area of each point.
+
+    Returns
+    -------
+    ax : Axes
+
+    Notes
+    -----
+    Tour 05 draws with it the sorting that solves transport on a line (slide 12).
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if x.size == 0 or x.shape != y.shape:
+        raise ValueError(f"x and y must be non-empty clouds of the same size, got {x.size} and {y.size} points")
+    if x.size > MAX_ELEMENTS:
+        raise ValueError(f"x: at most {MAX_ELEMENTS} segments are drawn, got {x.size}")
+    labels = check_sequence(labels, "labels", min_len=2, max_len=2)
+    if not all(isinstance(s, str) for s in labels):
+        raise ArgumentTypeError("labels must be a pair of str")
+    size = _positive(size, "size")
+    check_ax(ax)
+    ax = _new_axes(ax)
+    sx, sy, n = np.sort(x), np.sort(y), x.size
+    # one line object for all the segments (NaN breaks the line between them): fast to draw
+    ax.plot(np.c_[sx, sy, np.full(n, np.nan)].ravel(), np.tile([0.0, 1.0, np.nan], n), color="0.7", lw=0.6)
+    ax.scatter(sx, np.zeros(n), s=size, color=SOURCE_COLOR, zorder=3)
+    ax.scatter(sy, np.ones(n), s=size, color=TARGET_COLOR, zorder=3)
+    ax.set_yticks([0, 1], list(labels))
+    ax.set_xlabel(str(xlabel))
     return ax

@@ -202,3 +202,15 @@ def test_convergence_curves_keep_their_values_and_hide_zeros():
     assert lines[2].get_xdata()[0] == 1.5  # the vertical mark
     assert ax.get_xlim() == (0.0, 2.0)  # the whole abscissa, though "a" is 0 (not drawn) at x = 2
     assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_matching_1d_joins_equal_ranks():
+    rng = make_rng(52)
+    x, y = rng.standard_normal(8), rng.random(8)
+    ax = plotting.plot_matching_1d(x, y)
+    seg = ax.get_lines()[0]
+    xs, ys = np.asarray(seg.get_xdata()).reshape(8, 3), np.asarray(seg.get_ydata()).reshape(8, 3)
+    np.testing.assert_array_equal(xs[:, 0], np.sort(x))  # the k-th smallest of x, at height 0 ...
+    np.testing.assert_array_equal(xs[:, 1], np.sort(y))  # ... joined to the k-th smallest of y, at height 1
+    np.testing.assert_array_equal(ys[:, :2], np.tile([0.0, 1.0], (8, 1)))
+    np.testing.assert_array_equal(ax.collections[0].get_offsets()[:, 0], np.sort(x))

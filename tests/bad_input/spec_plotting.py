@@ -95,4 +95,8 @@ CASES = [
          ax=ax(), mark=real(1.0).but(good=[("None", None)]),
          ylim=Arg((1e-3, 10.0), [("None", None), ("list", [1e-3, 10.0])],
                   [("zero", (0.0, 1.0)), ("reversed", (10.0, 1e-3)), ("string", "ab"), ("nan", (np.nan, 1.0))])),
+    case(plotting.plot_matching_1d, x=array(_G.random(6), ndim_bad=False, extra_bad=[("2-D", _G.random((6, 2))), ("empty", np.zeros(0))]),
+         y=array(_G.random(6), ndim_bad=False, extra_bad=[("wrong length", _G.random(5))]), ax=ax(),
+         labels=Arg(("a", "b"), [("list", ["a", "b"])], [("one", ["a"]), ("string", "ab"), ("ints", [1, 2])]),
+         size=real(12.0, minimum=0.0, strict=True)),
 ]
