@@ -62,14 +62,22 @@ _CONTROLS = """() => {
 }"""
 
 # Focus the control's keyboard target and arm the timer: keydown -> next paint after the new picture.
-_ARM = """([f, c, kind, forward]) => {
+_ARM = """([f, c, kind, forward0]) => {
+  let forward = forward0;
   const fig = document.querySelectorAll('.jp-Notebook .ottools-figure')[f];
   const el = fig.querySelectorAll(
     '.widget-slider, .widget-toggle-buttons, .widget-radio-box, .widget-checkbox, .widget-play, .widget-dropdown, .widget-upload')[c];
   const img = fig.querySelector('img.widget-image');
   window.__lat = undefined;
   let target = null, key = null;
-  if (kind === 'slider') { target = el.querySelector('.noUi-handle'); key = forward ? 'ArrowRight' : 'ArrowLeft'; }
+  if (kind === 'slider') {
+    target = el.querySelector('.noUi-handle');
+    // at an end of its range a slider can only move one way
+    const now = parseFloat(target.getAttribute('aria-valuenow'));
+    if (now >= parseFloat(target.getAttribute('aria-valuemax'))) forward = false;
+    else if (now <= parseFloat(target.getAttribute('aria-valuemin'))) forward = true;
+    key = forward ? 'ArrowRight' : 'ArrowLeft';
+  }
   else if (kind === 'toggle') {
     const buttons = Array.from(el.querySelectorAll('button'));
     const active = buttons.findIndex(b => b.classList.contains('mod-active'));
