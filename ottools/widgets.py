@@ -280,6 +280,10 @@ class FigureWidget(ipywidgets.VBox):
         top = list(self.controls.values()) if header is None else header
         super().__init__(children=[*top, picture, self.status])
         self.add_class("ottools-figure")  # how the browser test and the latency benchmark find it
+        self._touched = 0.0  # when a control last moved (the idle drawer serves that widget first)
+        self._failed = set()  # frames whose drawing failed in the background (drawn again at a visit)
+        if choices is not None and lazy:
+            _IDLE.add(self)
 
     def _stack(self, controls, slots, suffix):
         """The picture for the controls ``controls[:len(controls)]`` still free, the later ones fixed
@@ -306,15 +310,18 @@ class FigureWidget(ipywidgets.VBox):
 
     def _fill(self, change=None):
         """Give the current values' picture its frame if a lazy widget has not drawn it yet."""
+        self._touched = time.perf_counter()
         key = self.key()
         if key in self.frames:
             return
         try:
             png = self._picture()
         except Exception as err:
+            self._error = True  # the idle drawer's progress line does not hide it
             self.status.value = (f'<span style="color:#b00">draw({html.escape(_call_text(self.values))}) failed: '
                                  f"{type(err).__name__}: {html.escape(str(err))}</span>")
             return
+        self._error = False
         self.status.value = ""
         self._images[key].value = png
 
@@ -355,7 +362,38 @@ class FigureWidget(ipywidgets.VBox):
             self.frames[key] = self._render(key)
         return self.frames[key]
 
+    @property
+    def pending(self):
+        """The combinations of values of a lazy widget whose frame is not drawn yet (a list of keys)."""
+        if self.frames is None:
+            return []
+        return [key for key in itertools.product(*self.choices.values()) if key not in self.frames]
+
+    def draw_next(self):
+        """Draw one missing frame, the nearest to the current values; return its key (None if none left).
+
+        What the idle drawer calls, one frame at a time, while the kernel has nothing else to do.
+        Nearest means the fewest steps of the controls away (the frames the reader's next key presses
+        show). A frame whose drawing fails is skipped here; a visit draws it again and shows the error.
+        """
+        todo = [key for key in self.pending if key not in self._failed]
+        if not todo:
+            return None
+        where = [{v: k for k, v in enumerate(values)} for values in self.choices.values()]
+        here = [index[v] for index, v in zip(where, self.key())]
+        key = min(todo, key=lambda k: sum(abs(index[v] - h) for index, v, h in zip(where, k, here)))
+        try:
+            png = self._render(key)
+        except Exception:
+            self._failed.add(key)
+            return key
+        self.frames[key] = png
+        if self._images is not None:
+            self._images[key].value = png
+        return key
+
     def _update(self, change=None):
+        self._touched = time.perf_counter()
         try:
             png = self._picture()
         except Exception as err:  # shown under the picture, instead of vanishing into the kernel's log
@@ -365,6 +403,130 @@ class FigureWidget(ipywidgets.VBox):
         self.status.value = ""
         self._image.value = png
 
+
+class _IdleDrawer:
+    """Draws the missing frames of lazy widgets while the kernel is idle, in a Jupyter server's kernel.
+
+    A lazy widget draws a frame at its first visit: 0.1-0.5 s of matplotlib in the kernel, felt at
+    every new key press. In a kernel started by a Jupyter server (JupyterLab, Notebook 7: the server
+    sets ``JPY_SESSION_NAME``), where a reader is looking, this drawer fills the frames in the
+    background, one per turn of the kernel's event loop, only when no cell has run for
+    ``IDLE_AFTER`` seconds: the widget last moved first, then in the order of the tour; in a widget
+    the frames nearest to the current values first. A frame drawn lands in the browser's Stack, so
+    every later move is switched by the browser alone. A drawing holds the kernel for one frame
+    (a control moved meanwhile waits that long); a cell that starts stops the drawer until the
+    kernel is idle again. Under nbclient, nbval or a script there is no server and nothing is drawn
+    in the background: the tour runs in the time of its cells.
+
+    While frames are missing the widget carries the CSS class ``ottools-drawing`` and its status line
+    says how many are left; a lazy player's Play button stays disabled until all are drawn (so that
+    it never plays faster than the kernel draws).
+    """
+
+    IDLE_AFTER = 0.5  # s since the last cell before drawing in the background
+    POLL = 0.25  # s between two looks at a busy kernel
+
+    def __init__(self):
+        self.widgets = []
+        self.busy = False
+        self.last_cell = 0.0
+        self.scheduled = False
+        self.hooked = False
+        self.enabled = None  # None: decided at the first lazy widget
+
+    def _decide(self):
+        import os
+
+        if self.enabled is None:
+            shell = _shell()
+            self.enabled = bool(os.environ.get("JPY_SESSION_NAME")) and shell is not None \
+                and hasattr(shell, "kernel")
+        return self.enabled
+
+    def add(self, widget):
+        if not self._decide():
+            return
+        if not self.hooked:
+            events = _shell().events
+            events.register("pre_run_cell", self._pre)
+            events.register("post_run_cell", self._post)
+            self.hooked = True
+            self.busy = True  # the widget is made by a running cell
+        self.widgets.append(widget)
+        widget.add_class("ottools-drawing")
+        if widget.play is not None:
+            widget.play.disabled = True
+        self._progress(widget)
+        self._schedule(self.IDLE_AFTER)
+
+    def _pre(self, *args):
+        self.busy = True
+
+    def _post(self, *args):
+        self.busy = False
+        self.last_cell = time.perf_counter()
+
+    def _schedule(self, delay):
+        if self.scheduled:
+            return
+        from tornado.ioloop import IOLoop
+
+        self.scheduled = True
+        IOLoop.current().call_later(delay, self.step)
+
+    @staticmethod
+    def _progress(widget, left=None):
+        left = len(widget.pending) if left is None else left
+        if getattr(widget, "_error", False):
+            pass  # the error of the last move stays in view
+        elif left:
+            what = "the animation starts when they are drawn" if widget.play is not None else \
+                "until then a move to one of them waits for the kernel"
+            widget.status.value = (f'<span style="color:#777">{left} more pictures being drawn while the '
+                                   f"kernel is idle ({what})</span>")
+        else:
+            widget.status.value = ""
+        if not left:
+            widget.remove_class("ottools-drawing")
+            if widget.play is not None:
+                widget.play.disabled = False
+
+    def step(self):
+        """One turn: draw one frame if the kernel is idle, then come back."""
+        self.scheduled = False
+        now = time.perf_counter()
+        if self.busy or now - self.last_cell < self.IDLE_AFTER:
+            self._schedule(self.POLL)
+            return
+        alive = []
+        for widget in self.widgets:
+            if getattr(widget, "comm", None) is None:  # closed
+                continue
+            if any(key not in widget._failed for key in widget.pending):
+                alive.append(widget)
+            else:
+                self._progress(widget, 0)
+        self.widgets = alive
+        if not alive:
+            return
+        widget = max(alive, key=lambda w: (w._touched, -alive.index(w)))
+        widget.draw_next()
+        left = sum(key not in widget._failed for key in widget.pending)
+        if left == 0 or time.perf_counter() - getattr(widget, "_shown_at", 0.0) > 0.5:
+            widget._shown_at = time.perf_counter()
+            self._progress(widget, left)
+        self._schedule(0.0)
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    return get_ipython()
+
+
+_IDLE = _IdleDrawer()
 
 _PLACEHOLDER = ipywidgets.HTML()  # an IntSlider value that is not on its grid (never shown)
 MAX_SLOTS = 1024  # largest IntSlider value a Stack of pictures indexes directly
@@ -570,9 +732,12 @@ def player(draw, *, interval=200, repeat=False, dpi=None, lazy=False, max_frames
         raise TypeError(f"the animated control {name!r} must be an IntSlider or a SelectionSlider, "
                         f"got {type(slider).__name__}")
     choices = _all_choices(controls, max_frames)
-    header = [ipywidgets.HBox([play, slider]), *list(controls.values())[1:]]
+    # the Play button's own icons have no text: a visible label says what it does
+    header = [ipywidgets.HBox([ipywidgets.Label("animate"), play, slider]), *list(controls.values())[1:]]
     widget = FigureWidget(draw, controls, dpi=dpi, choices=choices, lazy=lazy, play=play, header=header)
-    reachable = max(MIN_INTERVAL, 1.5 * max(widget.render_ms)) if lazy else MIN_INTERVAL
+    # a lazy player's frames are drawn at their first visit, unless the idle drawer draws them all
+    # before its Play button is enabled (in a Jupyter server's kernel)
+    reachable = max(MIN_INTERVAL, 1.5 * max(widget.render_ms)) if lazy and not _IDLE.enabled else MIN_INTERVAL
     play.interval = int(math.ceil(max(interval, reachable)))
     play.repeat = bool(repeat)
     widget.link = ipywidgets.jslink((play, "value"), linked)

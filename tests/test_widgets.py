@@ -236,6 +236,73 @@ def test_player_refuses_a_control_it_cannot_animate_and_a_bad_interval():
         widgets.player(draw_line, interval=0, slope=ipywidgets.IntSlider(0, min=0, max=2))
 
 
+def test_draw_next_draws_the_missing_frames_nearest_first_and_as_the_full_widget_does():
+    slope = ipywidgets.IntSlider(3, min=0, max=4)
+    colour = ipywidgets.ToggleButtons(options=["C0", "C1", "C2"], value="C1")
+    lazy = widgets.precomputed(draw_line, lazy=True, slope=slope, colour=colour)
+    assert list(lazy.frames) == [(3, "C1")] and len(lazy.pending) == 5 * 3 - 1
+    steps = []
+    while (key := lazy.draw_next()) is not None:
+        steps.append(abs(key[0] - 3) + abs(["C0", "C1", "C2"].index(key[1]) - 1))
+    # the frames a reader's next presses show come first: the number of steps away never decreases
+    assert steps == sorted(steps) and len(steps) == 14 and not lazy.pending
+    full = widgets.precomputed(draw_line, slope=ipywidgets.IntSlider(3, min=0, max=4),
+                               colour=ipywidgets.ToggleButtons(options=["C0", "C1", "C2"], value="C1"))
+    assert lazy.frames == full.frames  # Agg draws the same figure to the same bytes
+    # every frame is in the browser's Stack: a move is switched there without the kernel
+    for key, png in lazy.frames.items():
+        assert lazy._images[key].value == png
+
+
+def test_no_background_drawing_outside_a_jupyter_server(monkeypatch):
+    # under pytest, nbclient or nbval no server started the kernel: a lazy widget draws at first visit only
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.setattr(widgets, "_IDLE", widgets._IdleDrawer())
+    w = widgets.precomputed(draw_line, lazy=True, slope=ipywidgets.IntSlider(0, min=0, max=3))
+    assert widgets._IDLE.enabled is False and "ottools-drawing" not in w._dom_classes
+    assert len(w.frames) == 1 and not widgets._IDLE.widgets
+
+
+def test_a_kernel_of_a_jupyter_server_draws_the_lazy_frames_while_idle(tmp_path):
+    # a real kernel, started as a Jupyter server starts it (JPY_SESSION_NAME set): the frames of a lazy
+    # widget and of a lazy player are drawn after the cell, the player's Play enabled when they are all there
+    import os
+
+    import jupyter_client
+
+    env = dict(os.environ, JPY_SESSION_NAME=str(tmp_path / "tour.ipynb"), MPLBACKEND="agg")
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3", env=env, cwd=str(tmp_path))
+    try:
+        def run(code):
+            printed = []
+            reply = kc.execute_interactive(code, timeout=60, output_hook=lambda m: printed.append(
+                m["content"].get("text", "") if m["msg_type"] == "stream" else ""))
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return "".join(printed).strip()
+
+        made = run("""
+import ipywidgets, matplotlib.pyplot as plt
+from ottools import widgets
+def draw(k=0, c="C0"):
+    plt.plot([0, k], color=c)
+w = widgets.precomputed(draw, lazy=True, k=ipywidgets.IntSlider(2, min=0, max=5),
+                        c=ipywidgets.ToggleButtons(options=["C0", "C1"]))
+p = widgets.player(draw, lazy=True, interval=100, k=ipywidgets.IntSlider(0, min=0, max=5))
+print(len(w.frames), len(p.frames), p.play.disabled, p.play.interval, 'ottools-drawing' in w._dom_classes)
+""")
+        assert made == "1 1 True 100 True"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            time.sleep(0.5)
+            state = run("print(len(w.frames), len(p.frames), p.play.disabled, 'ottools-drawing' in w._dom_classes)")
+            if state == "12 6 False False":
+                break
+        assert state == "12 6 False False"
+        assert run("print(all(w._images[k].value == v for k, v in w.frames.items()))") == "True"
+    finally:
+        km.shutdown_kernel(now=True)
+
+
 def _png_bytes(array):
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format="PNG")
@@ -310,9 +377,11 @@ def test_figure_widgets_do_not_stall_nbclient():
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                             "language": "python"}})
     start = time.monotonic()
-    NotebookClient(nb, timeout=20, kernel_name="python3").execute()
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
     seconds = time.monotonic() - start
-    assert seconds < 10, f"a notebook of four figure widgets took {seconds:.1f} s under nbclient (limit 20 s per cell)"
+    # a stalled cell waits out the whole 60 s timeout; the notebook itself takes a few seconds (16 s on
+    # a 2-core machine loaded by 8 other processes), so the line between the two is drawn at 45 s
+    assert seconds < 45, f"a notebook of four figure widgets took {seconds:.1f} s under nbclient: a cell waited out its timeout"
     for cell in nb.cells[2:6]:
         assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
     assert nb.cells[-1].outputs[0]["text"].strip() == "0"  # no figure left open in the kernel

@@ -149,3 +149,164 @@ def open_and_run(page, base, token, path):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_timeout(1000)
     wait(page, ALL_RUN, RUN_TIMEOUT, "all cells to run")
+
+
+def shutdown(page):
+    """Shut the kernel of the current notebook down (a kernel left running would go on drawing the
+    frames of its lazy widgets while the next tour runs)."""
+    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
+      if (w && w.sessionContext) { await w.sessionContext.shutdown(); } }""")
+
+
+# --- the controls of ottools' figure widgets (ottools.widgets.FigureWidget: a .ottools-figure box) ---
+
+DEAD_AFTER = 5.0  # s without a new picture after a key press: the control is dead
+DRAWN_TIMEOUT = 240.0  # s to wait for an idle kernel to draw the frames of the lazy widgets
+
+_SELECTORS = ("'.widget-slider, .widget-toggle-buttons, .widget-radio-box, .widget-checkbox, .widget-play, "
+              ".widget-dropdown, .widget-upload'")
+# the picture on screen: of a Stack of pictures only the selected one is displayed
+_VISIBLE = ("const figs = () => document.querySelectorAll('.jp-Notebook .ottools-figure');"
+            "const shown = fig => Array.from(fig.querySelectorAll('img.widget-image'))"
+            ".find(im => im.offsetParent !== null) || null;")
+
+# Every control of every figure widget: [figure index, control index, kind, label].
+CONTROLS = """() => { %s
+  const out = [];
+  figs().forEach((fig, f) => {
+    fig.querySelectorAll(%s).forEach((el, c) => {
+      const kinds = {'widget-play': 'play', 'widget-slider': 'slider', 'widget-toggle-buttons': 'toggle',
+                     'widget-radio-box': 'radio', 'widget-checkbox': 'checkbox', 'widget-dropdown': 'dropdown',
+                     'widget-upload': 'upload'};
+      let kind = 'other';
+      for (const k in kinds) if (el.classList.contains(k)) { kind = kinds[k]; break; }
+      const box = el.closest('.widget-inline-hbox') || el.parentElement;
+      const lab = box && box.querySelector('.widget-label');
+      let label = lab ? lab.textContent.trim() : '';
+      if (kind === 'upload' || kind === 'checkbox') label = label || el.textContent.trim();
+      out.push([f, c, kind, label]);
+    });
+  });
+  return out;
+}""" % (_VISIBLE, _SELECTORS)
+
+# Focus the control's keyboard target and arm the timer: keydown -> the next paint after the new
+# picture is decoded. Returns the key to press (null: no keyboard target).
+_ARM = """([f, c, kind, forward0]) => { %s
+  let forward = forward0;
+  const fig = figs()[f];
+  const el = fig.querySelectorAll(%s)[c];
+  window.__lat = undefined;
+  let target = null, key = null;
+  if (kind === 'slider') {
+    target = el.querySelector('.noUi-handle');
+    const now = parseFloat(target.getAttribute('aria-valuenow'));  // at an end, a slider moves one way
+    if (now >= parseFloat(target.getAttribute('aria-valuemax'))) forward = false;
+    else if (now <= parseFloat(target.getAttribute('aria-valuemin'))) forward = true;
+    key = forward ? 'ArrowRight' : 'ArrowLeft';
+  } else if (kind === 'toggle') {
+    const buttons = Array.from(el.querySelectorAll('button'));
+    const active = buttons.findIndex(b => b.classList.contains('mod-active'));
+    target = buttons[(active + (forward ? 1 : buttons.length - 1)) %% buttons.length]; key = ' ';
+  } else if (kind === 'radio') {
+    target = el.querySelector('input:checked') || el.querySelector('input'); key = forward ? 'ArrowDown' : 'ArrowUp';
+  } else if (kind === 'checkbox') { target = el.querySelector('input'); key = ' '; }
+  else if (kind === 'dropdown') { target = el.querySelector('select'); key = forward ? 'ArrowDown' : 'ArrowUp'; }
+  const before = shown(fig);
+  if (!target || !before) return null;
+  target.scrollIntoView({block: 'center'});
+  target.focus();
+  // the picture is swapped in place (a new src) or another picture of a Stack is shown
+  const src = before.getAttribute('src');
+  let t0 = null;
+  const onKey = e => { if (t0 === null) t0 = e.timeStamp; };
+  document.addEventListener('keydown', onKey, {capture: true, once: true});
+  const check = () => {
+    const now = shown(fig);
+    if (!now || t0 === null || (now === before && now.getAttribute('src') === src) || !now.getAttribute('src')) return;
+    obs.disconnect();
+    const done = () => requestAnimationFrame(() => { window.__lat = performance.now() - t0; });
+    now.decode().then(done, done);
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(fig, {attributes: true, attributeFilter: ['src', 'class', 'style'], childList: true, subtree: true});
+  window.__disarm = () => { obs.disconnect(); document.removeEventListener('keydown', onKey, {capture: true}); };
+  return key;
+}""" % (_VISIBLE, _SELECTORS)
+
+
+def press(page, control, forward=True):
+    """Press the key of ``control`` (a row of CONTROLS); return the milliseconds from the key to the
+    paint of the new picture, or None if no new picture came within DEAD_AFTER (or the control has no
+    keyboard target)."""
+    key = page.evaluate(_ARM, [*control[:3], forward])
+    if key is None:
+        return None
+    page.keyboard.press(key)
+    deadline = time.time() + DEAD_AFTER
+    while time.time() < deadline:
+        value = page.evaluate("() => window.__lat")
+        if value is not None:
+            page.wait_for_timeout(150)  # let the kernel settle before the next press
+            return float(value)
+        page.wait_for_timeout(10)
+    page.evaluate("() => window.__disarm && window.__disarm()")
+    return None
+
+
+# Play: click it, record every change of the picture on screen; pause; the changes after the pause.
+_PLAY_START = """([f, c]) => { %s
+  const fig = figs()[f];
+  const play = fig.querySelectorAll(%s)[c];
+  const button = play.querySelectorAll('button')[0];
+  if (button.disabled) return false;
+  window.__changes = []; window.__paused = null;
+  let last = shown(fig);
+  let lastSrc = last && last.getAttribute('src');
+  window.__obs = new MutationObserver(() => {
+    const now = shown(fig);
+    if (now && now.getAttribute('src') && (now !== last || now.getAttribute('src') !== lastSrc)) {
+      last = now; lastSrc = now.getAttribute('src'); window.__changes.push(performance.now()); }
+  });
+  window.__obs.observe(fig, {attributes: true, attributeFilter: ['src', 'class', 'style'], childList: true, subtree: true});
+  play.scrollIntoView({block: 'center'});
+  button.click();
+  window.__t0 = performance.now();
+  return true;
+}""" % (_VISIBLE, _SELECTORS)
+
+_PLAY_PAUSE = """([f, c]) => { %s
+  const play = figs()[f].querySelectorAll(%s)[c];
+  play.querySelectorAll('button')[0].click();  // the same button pauses
+  window.__paused = performance.now();
+  const ch = window.__changes.filter(t => t <= window.__paused);
+  // frames per second while the pictures changed (a Play reaching its end stops there)
+  return ch.length >= 2 ? (ch.length - 1) / ((ch[ch.length - 1] - ch[0]) / 1000) : 0;
+}""" % (_VISIBLE, _SELECTORS)
+
+_PLAY_STOPPED = """() => { window.__obs.disconnect();
+  const after = window.__changes.filter(t => t > window.__paused);
+  return after.length ? after[after.length - 1] - window.__paused : 0; }"""
+
+
+def play(page, control, seconds=2.0, settle=1.5):
+    """Click a Play button, let it play ``seconds``, pause it; return (frames per second while it
+    played, milliseconds during which the picture kept changing after the pause), or None if the
+    button is disabled."""
+    if not page.evaluate(_PLAY_START, list(control[:2])):
+        return None
+    page.wait_for_timeout(int(1000 * seconds))
+    fps = page.evaluate(_PLAY_PAUSE, list(control[:2]))
+    page.wait_for_timeout(int(1000 * settle))
+    return float(fps), float(page.evaluate(_PLAY_STOPPED))
+
+
+DRAWING = "() => document.querySelectorAll('.jp-Notebook .ottools-figure.ottools-drawing').length"
+
+
+def wait_drawn(page, timeout=DRAWN_TIMEOUT):
+    """Wait until the kernel has drawn every frame of the lazy widgets (no ``.ottools-drawing`` left);
+    return the seconds waited."""
+    start = time.time()
+    wait(page, "() => " + DRAWING[6:] + " === 0", timeout, "the lazy widgets' frames to be drawn")
+    return time.time() - start

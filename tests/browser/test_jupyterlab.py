@@ -1,8 +1,12 @@
-"""The tours in a real browser: JupyterLab served locally, every tour run in Chromium, sliders moved.
+"""The tours in a real browser: JupyterLab served locally, every tour run in Chromium, every control used.
 
-For each tour: open it in JupyterLab, run all cells, assert that no cell shows an error; for every tour
-with sliders, move one and assert that the figure it drives changes. A screenshot of each tour goes to
-``build/screens/``.
+For each tour: open it in JupyterLab, run all cells, assert that no cell shows an error; then, from the
+keyboard, press every control of every figure widget once (an arrow key on a slider, the space bar on
+a toggle button) and assert that its picture changes: no control is dead or out of the keyboard's
+reach (no Dropdown, whose arrow keys JupyterLab takes; no RadioButtons, for the same reason), and every
+control has a visible label. Every Play button is clicked and must show new pictures, then stop when
+paused. A screenshot of each tour goes to ``build/screens/``. (How fast the controls answer is a
+benchmark, not a test: ``tests/browser/latency.py``.)
 
 Needs Chromium (Debian's package ``chromium``) and the Python package ``playwright``; it is skipped,
 with the reason, where either is missing. ``.ci/run`` installs both (never a browser download:
@@ -12,11 +16,10 @@ serves a temporary copy of ``tours/`` so that nothing is written into the reposi
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from browserlab import CHROMIUM, ERRORS, ROOT, TOURS, WIDGET_IMAGES, chromium, open_and_run, serve
+from browserlab import (CHROMIUM, CONTROLS, ERRORS, ROOT, TOURS, chromium, open_and_run, play, press, serve,
+                        shutdown, wait_drawn)
 
 SCREENS = ROOT / "build" / "screens"
 
@@ -40,32 +43,32 @@ def browser(lab):
         yield b
 
 
-def _move_a_slider(page):
-    """Move each slider handle in turn (down, then up: a slider may start at either end of its range)
-    until the figure of a widget changes.
-
-    Returns None if the tour has no slider, else True/False: did some figure change?
-    """
-    handles = page.locator(".jp-Notebook .noUi-handle")
-    if handles.count() == 0:
-        return None
-    for k in range(min(handles.count(), 10)):
-        handle = handles.nth(k)
-        if not handle.is_visible():
+def _use_every_control(page, name):
+    """Press every control of every figure widget once; return the list of faults found."""
+    faults = []
+    for control in page.evaluate(CONTROLS):
+        f, c, kind, label = control
+        where = f"{name}: widget {f}, control {c} ({kind} {label!r})"
+        if kind in ("dropdown", "radio", "other"):
+            faults.append(f"{where}: JupyterLab takes the arrow keys of this control; use ToggleButtons or a SelectionSlider")
             continue
-        handle.scroll_into_view_if_needed()
-        for key, presses in (("ArrowLeft", 3), ("ArrowRight", 6)):
-            before = page.evaluate(WIDGET_IMAGES)
-            handle.focus()
-            for _ in range(presses):
-                page.keyboard.press(key)
-            deadline = time.time() + 10
-            while time.time() < deadline:
-                page.wait_for_timeout(300)
-                after = page.evaluate(WIDGET_IMAGES)
-                if after and after != before:
-                    return True
-    return False
+        if not label:
+            faults.append(f"{where}: no visible label")
+        if kind == "upload":
+            continue  # a file dialog, not a key
+        if kind == "play":
+            result = play(page, control, seconds=1.0, settle=0.8)
+            if result is None:  # a lazy player waits for its frames to be drawn
+                wait_drawn(page)
+                result = play(page, control, seconds=1.0, settle=0.8)
+            if result is None or result[0] == 0:
+                faults.append(f"{where}: the Play button shows no new picture")
+            elif result[1] > 600:
+                faults.append(f"{where}: the picture kept changing {result[1]:.0f} ms after the pause")
+            continue
+        if press(page, control, forward=True) is None and press(page, control, forward=False) is None:
+            faults.append(f"{where}: a key press gives no new picture (a dead control)")
+    return faults
 
 
 @pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
@@ -81,9 +84,9 @@ def test_tour_runs_in_jupyterlab(lab, browser, path):
             page.screenshot(path=str(SCREENS / f"{path.stem}.png"))
         errors = page.evaluate(ERRORS)
         assert not errors, f"{path.name}: cells raised errors in JupyterLab: {errors}"
-        moved = _move_a_slider(page)
-        if moved is not None:
-            page.screenshot(path=str(SCREENS / f"{path.stem}_widget.png"))
-            assert moved, f"{path.name}: moving a slider did not change the figure it drives"
+        faults = _use_every_control(page, path.name)
+        page.screenshot(path=str(SCREENS / f"{path.stem}_widget.png"))
+        assert not faults, "\n".join(faults)
+        shutdown(page)
     finally:
         page.close()
