@@ -20,20 +20,26 @@ the cell in the time it takes to draw the figure once, and no figure is left ope
 Three kinds of widget, all :class:`FigureWidget` (an ``ipywidgets.VBox``: the controls, the
 picture, and a line for error messages):
 
-- :func:`interactive` draws the figure again at every move of a control;
 - :func:`precomputed` keeps one PNG per combination of values of a few discrete controls, in the
-  dictionary ``widget.frames``, so that a move only swaps bytes (instant in the browser; the same
-  dictionary can play the widget in a page without a kernel);
+  dictionary ``widget.frames`` (the same dictionary can play the widget in a page without a kernel).
+  The pictures sit in the browser, in nested ``ipywidgets.Stack``s linked to the controls with
+  ``jslink``: a move shows another picture without a round trip to the kernel, within a frame of the
+  key press. Its controls must be linkable: ``ToggleButtons``, ``SelectionSlider`` (over the values
+  needed: use it instead of a float slider), ``IntSlider`` with values in 0..1024. With ``lazy=True``
+  only the current picture is drawn while the cell runs; in JupyterLab the kernel draws the others
+  while it is idle (nearest first), elsewhere each at its first visit;
 - :func:`player` is a :func:`precomputed` widget whose first control is driven by an
   ``ipywidgets.Play`` button, linked to its slider in the browser (``ipywidgets.jslink``);
 - :func:`upload` draws a figure of an image, first the tour's, then the reader's own file chosen
   with an ``ipywidgets.FileUpload`` button.
 
-:func:`render` is the building block: one call of ``draw``, one PNG.
+:func:`interactive` draws the figure again in the kernel at every move (200-900 ms for a figure of
+the tours: too slow for a tour, kept for one's own experiments). :func:`render` is the building
+block: one call of ``draw``, one PNG.
 
-Prefer controls that the keyboard can operate inside JupyterLab: sliders, ``ToggleButtons``,
-``RadioButtons``, ``SelectionSlider``, ``Checkbox`` (a focused ``Dropdown`` loses its arrow keys to
-the notebook).
+Every control must work from the keyboard inside JupyterLab: sliders, ``ToggleButtons``,
+``SelectionSlider``, ``Checkbox``; a ``Dropdown``, ``RadioButtons`` or ``Select`` is refused (JupyterLab
+takes their arrow keys to move between cells).
 """
 
 from __future__ import annotations
@@ -253,6 +259,17 @@ class FigureWidget(ipywidgets.VBox):
         self.render_ms = []
         for name, control in self.controls.items():
             _label(name, control)
+            if isinstance(control, _KEYBOARD_TRAPS):
+                raise ArgumentTypeError(
+                    f"control {name!r} is a {type(control).__name__}, whose arrow keys JupyterLab takes for "
+                    "moving between cells: use ToggleButtons or a SelectionSlider")
+        if choices is not None:
+            for name, control in self.controls.items():
+                if not _linkable(control):
+                    raise ArgumentTypeError(
+                        f"control {name!r} ({type(control).__name__}) cannot be linked to the pictures in the "
+                        "browser, so every move would wait for the kernel to draw a figure: use ToggleButtons, "
+                        f"a SelectionSlider over the values needed, or an IntSlider with values in 0..{MAX_SLOTS}")
         self.status = ipywidgets.HTML()
         # drawn now, while the cell runs: the figure is there at once, and an error in draw is the cell's
         if choices is not None and not lazy:
@@ -532,6 +549,16 @@ _PLACEHOLDER = ipywidgets.HTML()  # an IntSlider value that is not on its grid (
 MAX_SLOTS = 1024  # largest IntSlider value a Stack of pictures indexes directly
 
 
+_KEYBOARD_TRAPS = (ipywidgets.Dropdown, ipywidgets.RadioButtons, ipywidgets.Select)
+
+
+def _linkable(control):
+    """Can the browser link this control to a Stack of pictures (``jslink`` to ``selected_index``)?"""
+    if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.SelectionSlider)):
+        return True
+    return isinstance(control, ipywidgets.IntSlider) and 0 <= control.min and control.max <= MAX_SLOTS
+
+
 def _stack_slots(controls, choices):
     """For each control, the trait the browser links to a Stack's ``selected_index`` and, for each
     index, the position of its value in ``choices`` (None: no such value); None if a control cannot be
@@ -639,14 +666,15 @@ def precomputed(draw, *, dpi=None, lazy=False, max_frames=MAX_FRAMES, **controls
     dpi : float, optional
         As for :func:`interactive`.
     lazy : bool
-        If True, only the current combination is drawn now, every other one at its first visit (and
-        kept): for grids too slow to draw in full while the tour runs. ``widget.render_all()`` draws
-        the rest.
+        If True, only the current combination is drawn now: for grids too slow to draw in full while
+        the tour runs. In a kernel of a Jupyter server (JupyterLab) the others are drawn while the
+        kernel is idle, nearest to the current values first (see :class:`_IdleDrawer`); elsewhere each
+        at its first visit, and kept. ``widget.render_all()`` draws the rest at once.
     max_frames : int
         Largest number of combinations accepted (a guard against drawing thousands of figures).
     **controls : ipywidgets widgets
-        Single selections (``ToggleButtons``, ``RadioButtons``, ``SelectionSlider``), integer or float
-        sliders (on their grid ``min + k * step``), checkboxes; see :func:`control_values`.
+        Controls the browser can link to the pictures: ``ToggleButtons``, ``SelectionSlider``,
+        ``IntSlider`` with values in 0..1024 (on its grid ``min + k * step``).
 
     Returns
     -------
@@ -656,7 +684,8 @@ def precomputed(draw, *, dpi=None, lazy=False, max_frames=MAX_FRAMES, **controls
     Raises
     ------
     TypeError
-        As for :func:`interactive`, and if a control has no finite list of values.
+        As for :func:`interactive`, and if a control cannot be linked in the browser (a float slider,
+        a checkbox, an integer slider with values outside 0..1024).
     ValueError
         As for :func:`interactive`, and if there are more than ``max_frames`` combinations.
 

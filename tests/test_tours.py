@@ -137,6 +137,26 @@ def test_code_compiles(tour):
                 pytest.fail(f"{path.name}: cell {k} does not compile: {exc}")
 
 
+def test_widgets_are_switched_by_the_browser(tour):
+    """Every figure widget of a tour is precomputed (pictures switched in the browser, see CONTRIBUTING
+    "Widgets"): no ``widgets.interactive`` (a matplotlib figure drawn in the kernel at every move, 200-900
+    ms), no ipywidgets' own interact/interactive/Output. The controls of a precomputed widget are checked
+    when it is built (``ottools.widgets`` refuses those the browser cannot link or the keyboard cannot reach)."""
+    path, nb = tour
+    for k, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse(_code_without_magics(_source(cell)))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                call = f"{node.value.id}.{node.attr}"
+                assert call not in ("widgets.interactive", "ipywidgets.interactive", "ipywidgets.interact",
+                                    "ipywidgets.interactive_output", "ipywidgets.Output", "ipywidgets.Dropdown",
+                                    "ipywidgets.RadioButtons"), (
+                    f"{path.name}[cell {k}] uses {call}: use widgets.precomputed or widgets.player with "
+                    "ToggleButtons, SelectionSlider or IntSlider controls")
+
+
 EXERCISE = re.compile(r"^\*\*Exercise (\d+) \((★{1,3})(?:[,;][^)]*)?\)\.?\*\*", re.M)
 
 

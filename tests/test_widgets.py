@@ -172,18 +172,33 @@ def test_bad_input_is_refused_naming_the_argument():
 # --- precomputed and player -------------------------------------------------------------------------
 
 def test_precomputed_draws_every_combination_once_and_then_only_swaps():
-    slope = ipywidgets.FloatSlider(0.0, min=0, max=1, step=0.5)
-    colour = ipywidgets.RadioButtons(options=[("blue", "C0"), ("red", "C3")])
+    slope = ipywidgets.SelectionSlider(options=[0.0, 0.5, 1.0], value=0.0)
+    colour = ipywidgets.ToggleButtons(options=[("blue", "C0"), ("red", "C3")])
     w = widgets.precomputed(draw_line, dpi=30, slope=slope, colour=colour)
+    assert w.client_side  # the browser switches the pictures
     assert w.choices == {"slope": [0.0, 0.5, 1.0], "colour": ["C0", "C3"]}
     assert sorted(w.frames) == sorted((s, c) for s in (0.0, 0.5, 1.0) for c in ("C0", "C3"))
     assert len(set(w.frames.values())) == 6  # six different pictures
     drawn = len(w.render_ms)
     slope.value, colour.value = 1.0, "C3"
     assert w.image.value == w.frames[1.0, "C3"]
-    slope.value = 0.5000000001  # a float slider's value is snapped to its grid
+    slope.value = 0.5
     assert w.image.value == w.frames[0.5, "C3"]
     assert len(w.render_ms) == drawn  # nothing drawn after construction
+    assert plt.get_fignums() == []
+
+
+def test_precomputed_refuses_controls_the_browser_cannot_link_or_the_keyboard_cannot_reach():
+    # a float slider, a checkbox, an integer slider past 1024 would make every move wait for the kernel
+    for control in (ipywidgets.FloatSlider(0.0, min=0, max=1, step=0.5), ipywidgets.Checkbox(False),
+                    ipywidgets.IntSlider(0, min=0, max=2000, step=500), ipywidgets.IntSlider(0, min=-2, max=2)):
+        with pytest.raises(TypeError, match="control 'slope'.*cannot be linked"):
+            widgets.precomputed(draw_line, slope=control)
+    # JupyterLab takes the arrow keys of these: refused in every widget
+    for make in (widgets.precomputed, widgets.interactive):
+        for control in (ipywidgets.Dropdown(options=["C0", "C1"]), ipywidgets.RadioButtons(options=["C0", "C1"])):
+            with pytest.raises(TypeError, match="control 'colour'.*arrow keys"):
+                make(draw_line, colour=control)
     assert plt.get_fignums() == []
 
 
