@@ -81,6 +81,8 @@ __all__ = [
     "color_sliced_distance",
     "gradient_energy",
     "box_mean",
+    "rgb_to_cielab",
+    "cielab_to_rgb",
 ]
 
 #: Names accepted by ``transfer(..., method=...)``.
@@ -1077,3 +1079,103 @@ def gradient_energy(img):
     e[:-1] += ((f[1:] - f[:-1]) ** 2).sum(-1)
     e[:, :-1] += ((f[:, 1:] - f[:, :-1]) ** 2).sum(-1)
     return e
+
+
+# ----------------------------------------------------------------------------------------------
+# CIE L*a*b* (D65): the luminance-chroma space of colorization (tour 15)
+# ----------------------------------------------------------------------------------------------
+
+#: Linear sRGB -> CIE XYZ (IEC 61966-2-1, D65 white).
+SRGB_TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375],
+     [0.2126729, 0.7151522, 0.0721750],
+     [0.0193339, 0.1191920, 0.9503041]]
+)
+#: Its exact inverse.
+XYZ_TO_SRGB = np.linalg.inv(SRGB_TO_XYZ)
+#: The D65 reference white (X_n, Y_n, Z_n).
+D65_WHITE = np.array([0.95047, 1.0, 1.08883])
+_DELTA = 6.0 / 29.0
+
+
+def _srgb_to_linear(c):
+    return np.where(c <= 0.04045, c / 12.92, ((np.maximum(c, 0.04045) + 0.055) / 1.055) ** 2.4)
+
+
+def _linear_to_srgb(c):
+    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * np.maximum(c, 0.0031308) ** (1 / 2.4) - 0.055)
+
+
+def _lab_f(t):
+    return np.where(t > _DELTA**3, np.cbrt(t), t / (3 * _DELTA**2) + 4.0 / 29.0)
+
+
+def _lab_f_inv(s):
+    return np.where(s > _DELTA, s**3, 3 * _DELTA**2 * (s - 4.0 / 29.0))
+
+
+def rgb_to_cielab(rgb):
+    r"""CIE L*a*b* (D65) of sRGB colours.
+
+    Parameters
+    ----------
+    rgb : ndarray of shape (..., 3)
+        sRGB colours, finite (values outside ``[0, 1]`` are allowed: the transfer curve is
+        extended linearly below 0.04045 and by its power law above 1, so the map stays invertible).
+
+    Returns
+    -------
+    lab : ndarray of shape (..., 3)
+        :math:`L^* \in [0, 100]` for colours of ``[0, 1]^3``, and the chroma :math:`(a^*, b^*)`.
+
+    Notes
+    -----
+    :math:`c_{\rm lin} = c / 12.92` if :math:`c \le 0.04045`, else :math:`((c + 0.055)/1.055)^{2.4}`;
+    :math:`(X, Y, Z) = M c_{\rm lin}` (:data:`SRGB_TO_XYZ`); with :math:`g(t) = t^{1/3}` for
+    :math:`t > (6/29)^3` and :math:`t / (3 (6/29)^2) + 4/29` otherwise,
+    :math:`L^* = 116 g(Y) - 16`, :math:`a^* = 500 (g(X/X_n) - g(Y))`, :math:`b^* = 200 (g(Y) - g(Z/Z_n))`.
+    A grey colour :math:`R = G = B` has :math:`a^* = b^* = 0` up to the rounding of the printed
+    matrix (below 1e-3). Not to be confused with :func:`rgb_to_lab` (Ruderman's :math:`l\alpha\beta`).
+    Taught in ``tours/15_colorization_and_image_models.ipynb``.
+
+    References
+    ----------
+    CIE 15:2004, *Colorimetry*, 3rd edition. IEC 61966-2-1:1999 (sRGB).
+
+    Examples
+    --------
+    >>> c = np.array([0.2, 0.5, 0.7])
+    >>> bool(np.allclose(cielab_to_rgb(rgb_to_cielab(c)), c, atol=1e-12))
+    True
+    """
+    return _rgb_to_cielab(_colour_array(rgb, "rgb"))
+
+
+def _rgb_to_cielab(rgb):
+    xyz = _srgb_to_linear(rgb) @ SRGB_TO_XYZ.T / D65_WHITE
+    f = _lab_f(xyz)
+    return np.stack([116.0 * f[..., 1] - 16.0, 500.0 * (f[..., 0] - f[..., 1]), 200.0 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def cielab_to_rgb(lab):
+    r"""Inverse of :func:`rgb_to_cielab` (no clipping: colours outside the sRGB gamut leave ``[0, 1]``).
+
+    Parameters
+    ----------
+    lab : ndarray of shape (..., 3)
+        Finite :math:`(L^*, a^*, b^*)` values, each of magnitude at most 1e4.
+
+    Returns
+    -------
+    rgb : ndarray of shape (..., 3)
+    """
+    lab = _colour_array(lab, "lab")
+    if lab.size and np.abs(lab).max() > 1e4:
+        raise ValueError(f"lab must have values of magnitude at most 1e4, got {np.abs(lab).max():.3g}")
+    return _cielab_to_rgb(lab)
+
+
+def _cielab_to_rgb(lab):
+    fy = (lab[..., 0] + 16.0) / 116.0
+    f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
+    return _linear_to_srgb((_lab_f_inv(f) * D65_WHITE) @ XYZ_TO_SRGB.T)

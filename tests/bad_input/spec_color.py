@@ -36,6 +36,9 @@ _regularize = Arg(None, [("pair", (2, 0.1)), ("list", [1, 0.05])],
 
 CASES = [
     case(color.rgb_to_lab, rgb=_colours()),
+    case(color.rgb_to_cielab, rgb=_colours()),
+    case(color.cielab_to_rgb, lab=array(color.rgb_to_cielab(_G.random((30, 3))),
+                                        extra_bad=[("2 channels", _G.random((30, 2))), ("huge", np.full((2, 3), 1e6))])),
     case(color.lab_to_rgb, lab=array(color.rgb_to_lab(_G.random((30, 3))),
                                      extra_bad=[("2 channels", _G.random((30, 2))), ("overflow", np.full((2, 3), 1e3))])),
     case(color.gaussian_map, X=points(40, 3), Y=points(30, 3), eps=real(1e-8, minimum=0.0)),
