@@ -655,3 +655,28 @@ def check_measures(measures, name="measures", *, d=None):
         shapes = ", ".join(str(X.shape) for X, _ in out)
         raise ValueError(f"{name} must all live in the same dimension d, got shapes {shapes}")
     return out
+
+
+def check_mask(mask, name="mask", *, shape=None, nonempty=True):
+    """A boolean mask of pixels, of shape ``shape`` if given (2-D otherwise), with a pixel at least if ``nonempty``.
+
+    Booleans only (a 0/1 array of numbers is refused: write ``mask > 0`` explicitly).
+
+    >>> check_mask(np.eye(2, dtype=bool), shape=(2, 2)).sum()
+    np.int64(2)
+    """
+    if mask is None or isinstance(mask, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a boolean mask, got {type(mask).__name__}")
+    try:
+        arr = np.asarray(mask)
+    except Exception as exc:  # ragged nested lists
+        raise ArgumentTypeError(f"{name} must be a boolean mask, got {type(mask).__name__} ({exc})") from None
+    if arr.dtype != np.bool_:
+        raise ArgumentTypeError(f"{name} must be a boolean mask (dtype bool), got dtype {arr.dtype}; "
+                                f"write e.g. {name} > 0 explicitly")
+    want = tuple(shape) if shape is not None else None
+    if arr.ndim != 2 or (want is not None and arr.shape != want):
+        raise ValueError(f"{name} must be a boolean mask of shape {want or '(H, W)'}, got shape {arr.shape}")
+    if nonempty and not arr.any():
+        raise ValueError(f"{name} is empty: it must select at least one pixel")
+    return arr
