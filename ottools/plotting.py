@@ -49,6 +49,8 @@ __all__ = [
     "plot_flow_frame",
     "plot_convergence",
     "plot_matching_1d",
+    "show_strip",
+    "plot_feature_matching",
 ]
 
 #: Largest number of drawn elements (bins, level lines, polygon vertices, grid columns) a helper
@@ -1152,4 +1154,162 @@ def plot_matching_1d(x, y, ax=None, labels=(r"$X_\theta$", r"$Y_\theta$"), xlabe
     ax.scatter(sy, np.ones(n), s=size, color=TARGET_COLOR, zorder=3)
     ax.set_yticks([0, 1], list(labels))
     ax.set_xlabel(str(xlabel))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Colorization (tour 15): a strip of pictures in one axes, the matching of feature clusters
+# --------------------------------------------------------------------------------------------
+
+
+def show_strip(images, titles=None, ax=None, gap=4, size=2.0, cmap=None, vmax=None, label=None):
+    """Pictures of one height side by side in **one** axes (one picture: fast to draw), titles above.
+
+    Parameters
+    ----------
+    images : sequence of ndarray of shape (H, W_k) or (H, W_k, 3)
+        Colour images in ``[0, 1]``; 2-D arrays are grey images in ``[0, 1]``, or, when ``cmap``
+        is given, maps of non-negative values drawn with ``cmap`` over ``[0, vmax]``.
+    titles : sequence of str, optional
+    ax : Axes, optional
+    gap : int
+        White pixels between two pictures.
+    size : float
+        Height in inches (when a new figure is made).
+    cmap : str, optional
+        Colour map of the 2-D maps (then a colour bar labelled ``label`` is drawn).
+    vmax : float, optional
+        Top of the colour scale (default: the largest value of the maps).
+    label : str, optional
+
+    Returns
+    -------
+    ax : Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(images, np.ndarray):
+        images = [images]
+    images = check_sequence(images, "images")
+    if cmap is not None and not isinstance(cmap, str):
+        raise ArgumentTypeError(f"cmap must be the name of a colour map, got {type(cmap).__name__}")
+    imgs = []
+    for k, im in enumerate(images):
+        if cmap is not None and np.ndim(im) == 2:
+            arr = as_float_array(im, f"images[{k}]", ndim=2)
+            if arr.size == 0 or arr.min() < 0:
+                raise ValueError(f"images[{k}] must be a non-empty map of non-negative values")
+            imgs.append(arr)
+        else:
+            imgs.append(check_image(im, f"images[{k}]"))
+    n = len(imgs)
+    titles = _titles(titles, n)
+    gap = check_int(gap, "gap", minimum=0, maximum=1000)
+    size = _positive(size, "size")
+    if len({im.shape[0] for im in imgs}) != 1:
+        raise ValueError(f"images must have one height, got {[im.shape[0] for im in imgs]}")
+    maps = [im for im in imgs if im.ndim == 2] if cmap is not None else []
+    top = max(float(m.max()) for m in maps) if maps else 1.0
+    vmax = top if vmax is None else check_real(vmax, "vmax", minimum=0.0, strict=True)
+    check_ax(ax)
+    H = imgs[0].shape[0]
+    if H * sum(im.shape[1] + gap for im in imgs) > 10 * MAX_ELEMENTS**1.5:
+        raise ValueError("images: too many pixels to draw in one strip")
+    try:
+        colour_map = plt.get_cmap(cmap) if cmap is not None else None
+    except ValueError:
+        raise ValueError(f"cmap must be the name of a matplotlib colour map, got {cmap!r}") from None
+
+    def rgb(im):
+        if im.ndim == 3:
+            return im
+        if colour_map is not None:
+            return colour_map(np.clip(im / vmax, 0, 1))[..., :3]
+        return np.repeat(im[..., None], 3, axis=2)
+
+    pad = np.ones((H, gap, 3))
+    parts, centres, x = [], [], 0
+    for k, im in enumerate(imgs):
+        parts += [rgb(im)] + ([pad] if k < n - 1 else [])
+        centres.append(x + im.shape[1] / 2)
+        x += im.shape[1] + gap
+    strip = np.concatenate(parts, axis=1)
+    if ax is None:
+        fig = plt.figure(figsize=(size * strip.shape[1] / H + (1.0 if maps else 0.2), size + 0.35))
+        ax = fig.add_subplot()
+    ax.imshow(strip, interpolation="antialiased")
+    ax.set_axis_off()
+    if titles is not None:
+        for c, t in zip(centres, titles):
+            ax.text(c, -0.02 * H, t, ha="center", va="bottom", fontsize=9)
+    if maps:
+        sm = plt.cm.ScalarMappable(norm=plt.Normalize(0.0, vmax), cmap=colour_map)
+        ax.figure.colorbar(sm, ax=ax, label=label or "", fraction=0.025, pad=0.01)
+    return ax
+
+
+def plot_feature_matching(X, Y, P, colours, ax=None, threshold=1e-3, max_width=3.0, size=60.0, title=None,
+                          xlabel=None, ylabel=None):
+    """A transport plan between two clouds of feature clusters, each segment in the colour it carries.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+        Two coordinates of the target clusters (grey dots, areas proportional to their mass).
+    Y : ndarray of shape (m, 2)
+        The same coordinates of the exemplar clusters (dots in their own colour, areas proportional
+        to their mass, an open ring around the clusters that receive nothing).
+    P : ndarray of shape (n, m)
+        The plan; segment ``X_i -- Y_j`` of width proportional to ``P[i, j]``, in colour ``colours[j]``.
+    colours : ndarray of shape (m, 3)
+        RGB colours in ``[0, 1]`` of the exemplar clusters.
+    ax : Axes, optional
+    threshold : float
+        Entries below ``threshold * P.max()`` are not drawn.
+    max_width, size : float
+        Width of the heaviest segment, dot area of a cluster of average mass.
+    title, xlabel, ylabel : str, optional
+
+    Returns
+    -------
+    ax : Axes
+
+    Notes
+    -----
+    Tour 15 draws with it the balanced and the relaxed transports of colorization: the relaxed plan
+    leaves exemplar clusters unused and sends more mass to others.
+    """
+    from matplotlib.collections import LineCollection
+
+    X = check_points(X, "X", d=2)
+    Y = check_points(Y, "Y", d=2)
+    n, m = len(X), len(Y)
+    P = as_float_array(P, "P", ndim=2)
+    if P.shape != (n, m):
+        raise ValueError(f"P must have shape ({n}, {m}) to match X and Y, got {P.shape}")
+    if P.min() < 0 or P.max() <= 0:
+        raise ValueError("P must be non-negative with a positive entry")
+    colours = check_points(colours, "colours", d=3)
+    if len(colours) != m or colours.min() < 0 or colours.max() > 1:
+        raise ValueError(f"colours must be {m} RGB colours in [0, 1], got shape {colours.shape}")
+    threshold = check_real(threshold, "threshold", minimum=0.0)
+    max_width, size = _positive(max_width, "max_width"), _positive(size, "size")
+    check_ax(ax)
+    ax = _new_axes(ax, figsize=(5, 4))
+    i, j = np.nonzero(P > threshold * P.max())
+    ax.add_collection(LineCollection(np.stack([X[i], Y[j]], axis=1), linewidths=max_width * P[i, j] / P.max(),
+                                     colors=colours[j], alpha=0.8, zorder=1))
+    a, b = P.sum(1), P.sum(0)
+    ax.scatter(X[:, 0], X[:, 1], s=size * n * a / a.sum(), color="0.45", edgecolor="white", lw=0.4, zorder=2,
+               label="target clusters")
+    ax.scatter(Y[:, 0], Y[:, 1], s=size * m * b / b.sum(), color=colours, edgecolor="black", lw=0.4, zorder=3,
+               label="exemplar clusters (mass received)")
+    unused = b <= 1e-9 * b.max()
+    if unused.any():
+        ax.scatter(Y[unused, 0], Y[unused, 1], s=size / 3, facecolor="none", edgecolor=colours[unused], lw=1.0,
+                   zorder=3)
+    ax.autoscale_view()
+    for setter, value in ((ax.set_title, title), (ax.set_xlabel, xlabel), (ax.set_ylabel, ylabel)):
+        if value is not None:
+            setter(str(value))
     return ax

@@ -214,3 +214,30 @@ def test_matching_1d_joins_equal_ranks():
     np.testing.assert_array_equal(xs[:, 1], np.sort(y))  # ... joined to the k-th smallest of y, at height 1
     np.testing.assert_array_equal(ys[:, :2], np.tile([0.0, 1.0], (8, 1)))
     np.testing.assert_array_equal(ax.collections[0].get_offsets()[:, 0], np.sort(x))
+
+
+def test_show_strip_places_the_pictures_side_by_side():
+    rng = make_rng(60)
+    a, b = rng.random((10, 6, 3)), rng.random((10, 4))
+    ax = plotting.show_strip([a, b], ["a", "b"], gap=2)
+    strip = ax.get_images()[0].get_array()
+    assert strip.shape == (10, 12, 3)
+    np.testing.assert_array_equal(strip[:, :6], a)  # the colour picture as it is ...
+    np.testing.assert_array_equal(strip[:, 6:8], 1.0)  # ... a white gap ...
+    np.testing.assert_array_equal(strip[:, 8:], np.repeat(b[..., None], 3, 2))  # ... the grey one in grey
+    assert [t.get_text() for t in ax.texts] == ["a", "b"]
+    ax = plotting.show_strip([a, 20 * b], cmap="magma", vmax=20.0, label="error")
+    np.testing.assert_allclose(ax.get_images()[0].get_array()[:, 10:], plt.get_cmap("magma")(b)[..., :3])  # gap 4
+    assert len(ax.figure.axes) == 2  # the picture and its colour bar
+
+
+def test_feature_matching_draws_the_plan_in_the_carried_colours():
+    rng = make_rng(61)
+    X, Y = rng.random((4, 2)), rng.random((3, 2))
+    P = np.array([[0.25, 0, 0], [0, 0.25, 0], [0, 0.25, 0], [0.25, 0, 0]])
+    colours = rng.random((3, 3))
+    ax = plotting.plot_feature_matching(X, Y, P, colours)
+    lines = ax.collections[0]
+    assert len(lines.get_segments()) == 4  # one segment per positive entry
+    np.testing.assert_allclose(lines.get_colors()[:, :3], colours[[0, 1, 1, 0]])
+    assert len(ax.collections) == 4  # segments, target dots, exemplar dots, a ring around the unused cluster 2
