@@ -260,7 +260,7 @@ def wasserstein_data_solution(f0, Y, lam):
     if d == 1:
         check_memory(sliced._projection_bytes(1, n, Y.shape[0], False), "wasserstein_data_solution(f0, Y)",
                      hint=_HINT)
-        target = sliced._projected_targets(f0.T, Y.T)[0].T
+        target = _quantile_means(f0[:, 0], Y[:, 0])[:, None]
     else:
         if Y.shape[0] != n:
             raise ValueError(f"f0 and Y must have the same number of points in dimension d >= 2 (an assignment), "
@@ -273,6 +273,30 @@ def wasserstein_data_solution(f0, Y, lam):
     if np.isinf(lam):
         return target
     return (f0 + lam * target) / (1.0 + lam)
+
+
+def _quantile_means(x, y):
+    r"""Where the 1-D optimal transport sends each value of ``x`` (N,) onto the uniform measure of ``y`` (M,).
+
+    Equal sizes: the same-rank value of ``y``. Otherwise the mean of the quantile function
+    :math:`G^{-1}` of ``y`` over the quantile interval :math:`[r/N, (r+1)/N]` of the value of rank
+    :math:`r`: with the primitive :math:`C(t) = \int_0^t G^{-1}`, piecewise linear with knots
+    :math:`C(j/M) = \frac1M\sum_{k<j}y_{(k)}`, it is :math:`N\,(C((r+1)/N) - C(r/N))` (one sort of
+    each array and one ``numpy.interp``, the same values as :func:`ottools.sliced.sliced_gradient`'s
+    merged grid up to rounding).
+    """
+    n, m = x.size, y.size
+    order = np.argsort(x, kind="stable")
+    sy = np.sort(y)
+    out = np.empty(n)
+    if n == m:
+        out[order] = sy
+        return out
+    centre = sy.mean()  # centred, the primitive stays small and its differences lose fewer digits
+    knots = np.concatenate([[0.0], np.cumsum(sy - centre) / m])
+    C = np.interp(np.arange(n + 1) / n, np.arange(m + 1) / m, knots)
+    out[order] = centre + n * np.diff(C)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -585,10 +609,9 @@ def _tv_wasserstein(f0, Y, lam, weight, n_iter, n_inner):
     tau = 1.0 / (1.0 + lam)
     p = np.zeros((2,) + f0.shape)
     f = f0.copy()
-    py = Y[None, :]
     for _ in range(n_iter):
         if lam > 0:
-            target = sliced._projected_targets(f.reshape(1, -1), py)[0].reshape(f0.shape)
+            target = _quantile_means(f.ravel(), Y).reshape(f0.shape)
             z = (f0 + lam * target) * tau
         else:
             z = f0

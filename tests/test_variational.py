@@ -48,7 +48,8 @@ def test_one_dimensional_unequal_sizes_is_the_quantile_mean(rng):
     f0, Y = rng.random(30), rng.random(70)
     f_inf = var.wasserstein_data_solution(f0, Y, np.inf)
     targets, _ = sliced._projected_targets(f0[None, :], Y[None, :])
-    assert np.allclose(f_inf[:, 0], targets[0], atol=1e-14)
+    # the primitive of the quantile function, differenced: rounding of a cumulative sum, ~1e-13 here
+    assert np.allclose(f_inf[:, 0], targets[0], atol=1e-11)
     # the projection keeps the mean of Y (each pixel gets the mean of its quantile interval)
     assert np.isclose(f_inf.mean(), Y.mean(), atol=1e-12)
 
