@@ -82,8 +82,16 @@ def test_student_edition_runs_top_to_bottom(student_dir, path):
     assert not blank, f"{path.name}: check cells {blank} do not say 'not done yet' for a blank exercise"
 
 
-def test_reading_edition_page_and_index(tmp_path):
-    written = editions.build_html(tmp_path, selection=["00"], quiet=True)
+@pytest.fixture(scope="module")
+def reading_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reading")
+    # the thinned grid of the lazy widget only (budget 0): the test of the page, not of the pictures
+    written = editions.build_html(out, selection=["00"], quiet=True, budget=0, seconds=0.0)
+    return out, written
+
+
+def test_reading_edition_page_and_index(reading_dir):
+    tmp_path, written = reading_dir
     page = tmp_path / (TOURS[0].stem + ".html")
     index = tmp_path / "index.html"
     assert page in written and index in written
@@ -98,3 +106,59 @@ def test_reading_edition_page_and_index(tmp_path):
 def test_unknown_tour_is_refused():
     with pytest.raises(ValueError, match="unknown tour"):
         editions.tour_paths(["99"])
+
+
+# --- the reading edition: formulas typeset at build time, widgets played without a kernel --------
+
+@pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
+def test_every_formula_of_the_tour_typesets(path):
+    """Every $...$ and $$...$$ of the tour's Markdown becomes MathML (latex2mathml), none is left as source."""
+    nb = nbformat.read(path, as_version=4)
+    rendered = editions.typeset_notebook(nb, path.name)  # raises FormulaError naming the cells that fail
+    assert rendered and all(m.startswith("<math ") for m in rendered)
+    left = [(k, c.source) for k, c in enumerate(nb.cells) if c.cell_type == "markdown"
+            and "$" in "".join(t for t, code in editions._split_code(c.source) if not code)]
+    assert not left, f"{path.name}: dollars left untypeset in cells {[k for k, _ in left]}"
+
+
+def test_formulas_outside_code_only_and_failures_named():
+    source = "cost $\\frac12 |x-y|^2$, code `a = $b$`, escaped \\$5, and\n\n$$\\sum_i x_i$$\n"
+    spans = editions.math_spans(source)
+    assert [(tex, display) for _, _, tex, display in spans] == [("\\frac12 |x-y|^2", False), ("\\sum_i x_i", True)]
+    assert "<mfrac>" in editions.tex_to_mathml("\\frac12")
+    assert "\u27e8" in editions.tex_to_mathml("\\big\\langle x, y \\big\\rangle")  # a fix for the converter
+    with pytest.raises(ValueError, match="untypeset"):
+        editions.tex_to_mathml("\\notacommand x")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("fine $x$"),
+                                         nbformat.v4.new_markdown_cell("broken $\\notacommand$")])
+    with pytest.raises(editions.FormulaError, match="t.ipynb cell 1"):
+        editions.typeset_notebook(nb, "t.ipynb")
+
+
+def test_player_is_self_contained():
+    """A widget's kernel-free player: controls labelled like the widget's, frames inline, no URL."""
+    frame = "data:image/webp;base64,AAAA"
+    widget = {"kind": "frames", "grid": 6, "drawn": 4, "thinned": True, "pairs": False,
+              "controls": [{"name": "t", "label": "time t", "kind": "slider", "values": ["0", "1/2", "1"], "index": 1},
+                           {"name": "m", "label": "mode", "kind": "toggle", "values": ["a", "b"], "index": 0}],
+              "keys": {"0,0": 0, "1,0": 1, "2,0": 2, "1,1": 3}, "frames": [frame] * 4,
+              "play": {"interval": 100, "repeat": False}}
+    out = editions._player_html(widget, 0)
+    assert '<label for="ot0-0">time t</label>' in out and 'aria-label="mode"' in out
+    assert 'max="2"' in out and 'value="1"' in out and "play" in out
+    assert "4 of the 6 pictures" in out
+    assert "http" not in out and "src=\"data:image/webp" in out
+
+
+def test_reading_edition_needs_no_network(reading_dir):
+    """The page of a tour references nothing outside itself (MathML's namespace is a name, not a request)."""
+    tmp_path, _ = reading_dir
+    for page in tmp_path.glob("*.html"):
+        body = page.read_text(encoding="utf-8").replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
+        refs = re.findall(r'(?:src|href)="(?!data:|#|[\w.-]+\.html")([^"]*)"', body)
+        refs += re.findall(r"url\((?!data:)([^)]*)\)", body)
+        assert not refs, f"{page.name} refers to {refs[:5]}"
+        assert "http:" not in body and "https:" not in body, page.name
+        assert "$" not in re.sub(r"<pre>.*?</pre>|<script.*?</script>|<math.*?</math>|<code>.*?</code>", "", body, flags=re.S), page.name
+        if page.name != "index.html":
+            assert 'class="ot-player"' in body and "<math " in body
