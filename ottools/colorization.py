@@ -94,6 +94,8 @@ BYTES_PER_PIXEL = 8 * 40
 GREY_CHROMA = 1.0
 #: Scales (pixels) of the Gaussian filters of :func:`luminance_features`.
 FEATURE_SCALES = (2.0, 6.0, 8.0)
+#: Pixels sampled to fit the lookup table of ``method="global"``.
+GLOBAL_SAMPLES = 20000
 #: Lloyd iterations of the K-means.
 KMEANS_ITER = 10
 #: Number of exemplar pixels of Welsh et al.'s baseline.
@@ -597,7 +599,8 @@ def _colorize_welsh(L, lab_e, gen):
 
 def _colorize_global(g, e, gen):
     grey_rgb = np.repeat(g[..., None], 3, axis=2)
-    opts = color._mapping_options("sliced", color.METHODS, n_iter=None, max_pixels=4096, n_samples=None,
+    # the grey pixels lie on a curve of the colour cube: 20000 samples fit its table (60000 by default)
+    opts = color._mapping_options("sliced", color.METHODS, n_iter=None, max_pixels=4096, n_samples=GLOBAL_SAMPLES,
                                   n_quantiles=None, lut_size=None, bases=None)
     out = color._transfer(grey_rgb, e, opts, gen, True)
     return color._rgb_to_cielab(out)[..., 1:]

@@ -229,6 +229,7 @@ def test_show_strip_places_the_pictures_side_by_side():
     ax = plotting.show_strip([a, 20 * b], cmap="magma", vmax=20.0, label="error")
     np.testing.assert_allclose(ax.get_images()[0].get_array()[:, 10:], plt.get_cmap("magma")(b)[..., :3])  # gap 4
     assert len(ax.figure.axes) == 2  # the picture and its colour bar
+    assert len(plotting.show_strip([a, b], cmap="magma", colorbar=False).figure.axes) == 1
 
 
 def test_feature_matching_draws_the_plan_in_the_carried_colours():

@@ -105,7 +105,7 @@ CASES = [
         gap=count(4, minimum=0, huge=False), size=real(2.0, minimum=0.0, strict=True)),
     case(plotting.show_strip, _label="show_strip(maps)", images=sequence([_G.random((8, 8, 3)), 30 * _G.random((8, 5))]).but(
         bad=[("negative map", [-np.ones((8, 5))])]), cmap=Arg("magma", [], [("int", 3), ("unknown", "no-such-map")]),
-        vmax=real(20.0, minimum=0.0, strict=True).but(good=[("None", None)]), label=fixed("error")),
+        vmax=real(20.0, minimum=0.0, strict=True).but(good=[("None", None)]), label=fixed("error"), colorbar=flag(True)),
     case(plotting.plot_feature_matching, X=points(6, 2), Y=points(5, 2), P=array(_P, extra_bad=[
         ("negative", -_P), ("zero", np.zeros((6, 5))), ("wrong shape", _P[:, :4])]),
         colours=array(_G.random((5, 3)), extra_bad=[("above 1", _G.random((5, 3)) + 1), ("wrong rows", _G.random((4, 3)))]),
