@@ -180,7 +180,8 @@ CONTROLS = """() => { %s
                      'widget-upload': 'upload'};
       let kind = 'other';
       for (const k in kinds) if (el.classList.contains(k)) { kind = kinds[k]; break; }
-      const box = el.closest('.widget-inline-hbox') || el.parentElement;
+      // a Play's label is beside it in its row (ottools.widgets.player: "animate", Play, slider)
+      const box = kind === 'play' ? el.parentElement : (el.closest('.widget-inline-hbox') || el.parentElement);
       const lab = box && box.querySelector('.widget-label');
       let label = lab ? lab.textContent.trim() : '';
       if (kind === 'upload' || kind === 'checkbox') label = label || el.textContent.trim();
