@@ -463,22 +463,37 @@ def _solve(prob, u, q, n_iter, record_every, it0, report, callback):
     ya = yb = None
     if prob.r is None:
         ya, yb = np.zeros_like(prob.A), np.zeros_like(prob.B)
-    gbuf, dbuf = np.zeros_like(q), np.zeros_like(u)
+    gbuf, dbuf, nbuf = np.zeros_like(q), np.zeros_like(u), np.zeros_like(u)
+    if prob.r is None:
+        sa, sb = prob.sig_a * prob.w[:, None], prob.sig_b * prob.w[:, None]
+    u_new = np.empty_like(u)
     for k in range(1, n_iter + 1):
-        q += 0.5 * _grad(ubar, gbuf)  # sigma = 1 / (2 lam) on lam * grad: the row sums
-        q /= np.maximum(1.0, np.hypot(q[0], q[1]))
+        # dual ascent on lam * grad (row sums 2 lam: sigma = 1 / (2 lam)), projection on unit disks
+        _grad(ubar, gbuf)
+        gbuf *= 0.5
+        q += gbuf
+        np.multiply(q[0], q[0], out=nbuf)
+        nbuf += q[1] * q[1]
+        np.sqrt(nbuf, out=nbuf)
+        np.maximum(nbuf, 1.0, out=nbuf)
+        q /= nbuf
         g = _div(q, dbuf)
         g *= -lam
         if prob.r is None:
             ra, rb = prob.residuals(ubar)
-            ya = np.clip(ya + prob.sig_a * prob.w[:, None] * ra, -1.0, 1.0)
-            yb = np.clip(yb + prob.sig_b * prob.w[:, None] * rb, -1.0, 1.0)
+            ya = np.clip(ya + sa * ra, -1.0, 1.0)
+            yb = np.clip(yb + sb * rb, -1.0, 1.0)
             g += prob.apply_adjoint(ya, yb)
         else:
             g += prob.r
-        u_new = np.clip(u - tau * g, 0.0, 1.0)
-        ubar = 2 * u_new - u
-        u = u_new
+        # primal descent, projection on [0, 1], extrapolation
+        g *= tau
+        np.subtract(u, g, out=u_new)
+        np.minimum(u_new, 1.0, out=u_new)
+        np.maximum(u_new, 0.0, out=u_new)
+        np.multiply(u_new, 2.0, out=ubar)
+        ubar -= u
+        u, u_new = u_new, u
         if k % record_every == 0 or k == n_iter:
             report.iterations.append(it0 + k)
             e = prob.energy(u)
