@@ -441,10 +441,16 @@ def _fit(f, f0, Y, lam, n_iter, method, n_directions, fixed, step, decay, rng, c
         if np.isinf(lam):  # the scalar Newton step of the projection (sliced_transport)
             f -= (rho * sliced._newton_scale(theta)) * ((px - targets).T @ theta)
         elif method == "newton":
-            H = theta.T @ theta / k
-            rhs = f0 + (lam / k) * (targets.T @ theta)
-            f_plus = np.linalg.solve(np.eye(d) + lam * H, rhs.T).T  # H symmetric: row form
-            f += rho * (f_plus - f)
+            if fixed is None and n_directions is None:  # an orthonormal basis: H = Id / d
+                f_plus = (f0 + (lam / d) * (targets.T @ theta)) / (1.0 + lam / d)
+            else:
+                H = theta.T @ theta / k
+                rhs = f0 + (lam / k) * (targets.T @ theta)
+                f_plus = np.linalg.solve(np.eye(d) + lam * H, rhs.T).T  # H symmetric: row form
+            if rho == 1.0:
+                f[...] = f_plus
+            else:
+                f += rho * (f_plus - f)
         else:
             alpha = k * sliced._newton_scale(theta)  # tr H / tr H^2
             g = (f - f0) + (lam / k) * ((px - targets).T @ theta)
