@@ -68,7 +68,7 @@ term, the speed of an active contour.
 Memory
 ------
 Every public function counts its large arrays before allocating (the image, its projections and
-bin indices, the primal and dual variables: about ``(8 c + 24 L + 80) N`` bytes for a segmentation)
+bin indices, the primal and dual variables and their buffers: ``(8 c + 24 L + 128) N`` bytes counted for a segmentation)
 and refuses more than :data:`ottools._validate.MAX_DENSE_BYTES`.
 
 References
@@ -558,9 +558,11 @@ def segment(image, inside, outside, *, lam, data="wasserstein", n_iter=1000, n_o
         Rounds; after each but the last the references are re-estimated from the segmentation
         (``u > 1/2`` and its complement), alternately with the region. 1: the references stay given.
     n_bins : int, keyword-only
-        Bins ``K`` (2 to 4096) per direction, over the range of the image and the samples.
+        Bins ``K`` (2 to 4096) per direction, over the range of the image and the samples (unused by
+        ``"chan_vese"``, which compares with the samples' mean).
     n_directions : int, keyword-only
-        Directions ``L`` of the sliced distance for a colour image (ignored in grey: exact 1-D).
+        Directions ``L`` of the sliced distance for a colour image (ignored in grey, exact 1-D, and by
+        ``"chan_vese"``, which uses the colour vectors).
     record_every : int, keyword-only
         The energy and the primal-dual gap are recorded every ``record_every`` iterations (and at the
         last), when ``callback(iteration, u)`` is also called with a copy of ``u``.
