@@ -58,7 +58,7 @@ def cases():
                                 n_iter=1000, record_every=1000),
         peer_name="1-D wasserstein on the luma",
         quality=lambda ours, peer: f"IoU {sg.iou(ours[0], truth):.3f} (luma {sg.iou(peer[0], truth):.3f})",
-        target="< 6 s", repeat=3,
+        target="< 8 s", repeat=3,
     ))
     u = 0.2 + 0.6 * np.random.default_rng(2).random((256, 256))
     img, truth, a, b = _synthetic(256)

@@ -395,8 +395,7 @@ class _Problem:
 
     def _M(self, u):
         """The unweighted histogram operator: C H u (Wasserstein) or H u (bin-to-bin), (L, K-1) or (L, K)."""
-        w = u if self.L == 1 else np.tile(u, self.L)
-        h = np.bincount(self.flat, weights=w, minlength=self.L * self.K).reshape(self.L, self.K)
+        h = np.stack([np.bincount(b, weights=u, minlength=self.K) for b in self.bins])  # no (L, N) copy of u
         return np.cumsum(h, axis=1)[:, :-1] if self.data == "wasserstein" else h
 
     def _Mt(self, z):
