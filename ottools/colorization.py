@@ -222,7 +222,9 @@ def _grey_of_luminance(L):
 
 
 def _luminance(grey):
-    return color._rgb_to_cielab(np.repeat(grey[..., None], 3, axis=2))[..., 0]
+    """L* of the grey colours (g, g, g): Y = lin(g) times the sum of the Y row of the sRGB matrix."""
+    y = color._srgb_to_linear(grey) * color.SRGB_TO_XYZ[1].sum()
+    return 116.0 * color._lab_f(y) - 16.0
 
 
 def luminance_features(L):
