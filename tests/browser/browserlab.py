@@ -161,7 +161,7 @@ def shutdown(page):
 # --- the controls of ottools' figure widgets (ottools.widgets.FigureWidget: a .ottools-figure box) ---
 
 DEAD_AFTER = 5.0  # s without a new picture after a key press: the control is dead
-DRAWN_TIMEOUT = 240.0  # s to wait for an idle kernel to draw the frames of the lazy widgets
+DRAWN_TIMEOUT = 600.0  # s to wait for an idle kernel to draw the frames of the lazy widgets
 
 _SELECTORS = ("'.widget-slider, .widget-toggle-buttons, .widget-radio-box, .widget-checkbox, .widget-play, "
               ".widget-dropdown, .widget-upload'")
@@ -182,7 +182,8 @@ CONTROLS = """() => { %s
       for (const k in kinds) if (el.classList.contains(k)) { kind = kinds[k]; break; }
       // a Play's label is beside it in its row (ottools.widgets.player: "animate", Play, slider)
       const box = kind === 'play' ? el.parentElement : (el.closest('.widget-inline-hbox') || el.parentElement);
-      const lab = box && box.querySelector('.widget-label');
+      // a control's own label first (a slider or ToggleButtons holds its description), else its row's
+      const lab = el.querySelector(':scope > .widget-label') || (box && box.querySelector('.widget-label'));
       let label = lab ? lab.textContent.trim() : '';
       if (kind === 'upload' || kind === 'checkbox') label = label || el.textContent.trim();
       out.push([f, c, kind, label]);
