@@ -145,7 +145,7 @@ def _title_and_slides(nb):
 
 HTML_JOBS = 2  # tours executed at the same time (one kernel each; the machines of the course have 2 cores)
 FRAME_BUDGET = 36  # pictures a lazy widget may draw at build time beyond those it already drew
-FRAME_SECONDS = 6.0  # and seconds it may spend on them (the thinned grid is always drawn in full)
+FRAME_SECONDS = 3.0  # and seconds it may spend on them (the thinned grid is always drawn in full)
 FRAME_WIDTH = 900  # px: wider frames are downscaled (a page column is ~60 rem)
 FRAME_QUALITY = 82  # WebP quality of the frames (lossy: figures are mostly flat colour and text)
 PAGE_LIMIT = 20 * 2**20  # bytes: a page larger than this fails the build
@@ -355,7 +355,12 @@ def _ottools_collect(path, budget, seconds, width, quality):
 
     result = {}
     for w in list(_widget._instances.values()):
-        if not isinstance(w, _ow.FigureWidget) or getattr(w, "model_id", None) is None:
+        if getattr(w, "model_id", None) is None:
+            continue
+        if not isinstance(w, _ow.FigureWidget):  # a progress bar, a label...: its state, shown still
+            state = {k: getattr(w, k) for k in ("description", "value", "min", "max")
+                     if w.has_trait(k) and isinstance(getattr(w, k), (int, float, str)) and not isinstance(getattr(w, k), bool)}
+            result[w.model_id] = {"kind": "other", "type": type(w).__name__, "state": state}
             continue
         start = time.perf_counter()
         if w.frames is None:  # an upload (or interactive) widget: its picture, still
@@ -474,6 +479,12 @@ def _player_html(widget, number):
     import json
 
     esc = html.escape
+    if widget["kind"] == "other":
+        state = widget["state"]
+        if widget["type"] in ("IntProgress", "FloatProgress") and "value" in state and "max" in state:
+            return (f'<p class="ot-other">{esc(str(state.get("description", "")))} <progress value="{esc(str(state["value"]))}" '
+                    f'max="{esc(str(state["max"]))}"></progress></p>')
+        return f'<p class="ot-other">({esc(widget["type"])}: {esc(str(state.get("value", "")))})</p>'
     if widget["kind"] == "static":
         what = ", ".join(widget["controls"])
         return (f'<figure class="ot-static"><img src="{widget["picture"]}" alt="the widget\'s picture">'
@@ -526,11 +537,11 @@ def _replace_widgets(nb, collected):
             if WIDGET_MIME not in data:
                 continue
             widget = collected.get(data[WIDGET_MIME].get("model_id"))
-            if widget is None:
-                raise RuntimeError("a widget output without frames (not an ottools FigureWidget): every widget "
-                                   "of a tour must be made by ottools.widgets")
+            if widget is None:  # closed before the end of the tour: nothing left to show
+                output["data"] = {"text/html": '<p class="ot-other">(a widget closed by the tour)</p>'}
+                continue
             output["data"] = {"text/html": _player_html(widget, count)}
-            count += 1
+            count += widget["kind"] != "other"
     nb.metadata.pop("widgets", None)
     return count
 
@@ -569,6 +580,7 @@ figure.ot-player, figure.ot-static { margin: .8rem 0; padding: .6rem; border: 1p
 .ot-control button, button.ot-play { font: inherit; font-size: .9rem; padding: .15rem .55rem; border: 1px solid #8aa4c8;
        background: #fff; border-radius: 4px; cursor: pointer; }
 .ot-control button[aria-pressed=true] { background: #1f5fa8; color: #fff; }
+p.ot-other { color: var(--muted); font-size: .9rem; }
 figure figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
 .ot-index { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 1rem; }
 .ot-index li { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem; }
@@ -695,8 +707,50 @@ def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET
             "frame_seconds": round(sum(w.get("seconds", 0) for w in collected.values()), 1)}
 
 
-def _build_page_job(args):
-    return build_page(*args)
+def _run_pages(tasks, jobs):
+    """Build the pages of ``tasks`` in ``jobs`` processes at a time (``python -m ottools.editions page``,
+    each with its own kernel); yield ``(path, summary)`` as each ends. The first failure stops the
+    others and raises ``RuntimeError`` with the end of that tour's log."""
+    import json
+    import subprocess
+    import tempfile
+
+    pending, running = list(tasks), {}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            while pending or running:
+                while pending and len(running) < jobs:
+                    path, out_dir, nav, timeout, budget, seconds = pending.pop(0)
+                    summary = Path(tmp) / (path.stem + ".json")
+                    log = open(Path(tmp) / (path.stem + ".log"), "w+", encoding="utf-8")
+                    cmd = [sys.executable, "-m", "ottools.editions", "page", str(path), "--out", str(out_dir),
+                           "--nav", json.dumps(nav), "--timeout", str(timeout), "--budget", str(budget),
+                           "--seconds", str(seconds), "--summary", str(summary)]
+                    running[path] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log, summary)
+                time.sleep(0.1)
+                for path, (process, log, summary) in list(running.items()):
+                    code = process.poll()
+                    if code is None:
+                        continue
+                    del running[path]
+                    log.seek(0)
+                    text = log.read()
+                    log.close()
+                    if code != 0:
+                        lines = [ln for ln in text.splitlines() if "WARNING" not in ln and "MissingIDField" not in ln]
+                        raise RuntimeError(f"the reading edition of {path.name} failed (exit {code}):\n"
+                                           + "\n".join(lines[-40:]))
+                    yield path, json.loads(summary.read_text(encoding="utf-8"))
+        finally:
+            for process, log, _ in running.values():  # loud and at once: the others are stopped
+                process.terminate()
+            for process, log, _ in running.values():
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                log.close()
 
 
 def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False, jobs=HTML_JOBS,
@@ -711,9 +765,6 @@ def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False
     pictures a lazy widget draws beyond its thinned grid (see ``FRAME_BUDGET``; 0 for the thinned
     grid alone, as the tests build). A failing tour fails the build.
     """
-    import concurrent.futures
-    import multiprocessing
-
     root = project_root() if root is None else Path(root)
     out_dir = root / "build" / "html" if out_dir is None else Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -725,29 +776,10 @@ def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False
     tasks = [(p, out_dir, nav, timeout, budget, seconds) for p, nav in zip(paths, navs)]
     summaries = {}
     jobs = max(1, min(int(jobs), len(tasks)))
-    if jobs == 1:
-        results = ((t[0], _build_page_job(t)) for t in tasks)
-        for done, (p, summary) in enumerate(results, 1):
-            summaries[p] = summary
-            if not quiet:
-                _progress(done, len(tasks), summary)
-    else:
-        # fresh interpreters (spawn): each worker starts its own kernels, nothing inherited
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_build_page_job, t): t[0] for t in tasks}
-            try:
-                for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-                    p = futures[future]
-                    try:
-                        summaries[p] = future.result()
-                    except Exception as err:
-                        raise RuntimeError(f"the reading edition of {p.name} failed: {type(err).__name__}: {err}") from err
-                    if not quiet:
-                        _progress(done, len(tasks), summaries[p])
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
+    for done, (p, summary) in enumerate(_run_pages(tasks, jobs), 1):
+        summaries[p] = summary
+        if not quiet:
+            _progress(done, len(tasks), summary)
     ordered = [summaries[p] for p in paths]
     index = out_dir / "index.html"
     index.write_text(_index_page(ordered), encoding="utf-8")
@@ -795,12 +827,28 @@ pictures, drawn when this edition was built. To run the code, see the project's 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m ottools.editions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("edition", choices=["student", "html", "slides"])
+    parser.add_argument("edition", choices=["student", "html", "slides", "page"],
+                        help="page: one tour's page (what html runs, a process per tour)")
     parser.add_argument("tours", nargs="*", help="numbers or names of the tours (default: all)")
     parser.add_argument("--out", help="output folder (default build/student or build/html)")
     parser.add_argument("--jobs", type=int, default=HTML_JOBS, help="tours executed at a time (html)")
     parser.add_argument("--write", action="store_true", help="slides: write the slide metadata into the tours")
+    parser.add_argument("--nav", default="[null, null]", help=argparse.SUPPRESS)
+    parser.add_argument("--timeout", type=float, default=120, help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=int, default=FRAME_BUDGET, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=FRAME_SECONDS, help=argparse.SUPPRESS)
+    parser.add_argument("--summary", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.edition == "page":
+        import json
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: shut the kernel down on the way out
+        (path,) = args.tours
+        nav = tuple(tuple(x) if x else None for x in json.loads(args.nav))
+        summary = build_page(Path(path), Path(args.out), nav, args.timeout, args.budget, args.seconds)
+        Path(args.summary).write_text(json.dumps(summary), encoding="utf-8")
+        return 0
     t0 = time.perf_counter()
     if args.edition == "student":
         build_student(args.out, args.tours or None)

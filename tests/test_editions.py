@@ -162,3 +162,15 @@ def test_reading_edition_needs_no_network(reading_dir):
         assert "$" not in re.sub(r"<pre>.*?</pre>|<script.*?</script>|<math.*?</math>|<code>.*?</code>", "", body, flags=re.S), page.name
         if page.name != "index.html":
             assert 'class="ot-player"' in body and "<math " in body
+
+
+def test_reading_edition_fails_loudly(tmp_path):
+    """A tour whose cell raises fails the build, naming the tour (two tours at a time, as the edition runs)."""
+    tours = tmp_path / "tours"
+    tours.mkdir()
+    for name, code in (("00_fine", "x = 1"), ("01_broken", "1 / 0")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}"), nbformat.v4.new_code_cell(code)])
+        nbformat.write(nb, tours / f"{name}.ipynb")
+    with pytest.raises(RuntimeError, match="01_broken.ipynb failed") as failure:
+        editions.build_html(tmp_path / "out", root=tmp_path, quiet=True, jobs=2)
+    assert "ZeroDivisionError" in str(failure.value)
