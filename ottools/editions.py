@@ -586,7 +586,11 @@ figure figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
 .ot-index li { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem; }
 .ot-index img { display: block; width: 100%; aspect-ratio: 16 / 9; object-fit: contain; background: #fff; }
 .ot-index .slides { color: var(--muted); font-size: .9rem; }
-@media (max-width: 600px) { body { font-size: 16px; } h1 { font-size: 1.45rem; } pre { font-size: .78rem; } }
+main p code, main li code, main td code { overflow-wrap: anywhere; }
+main { overflow-wrap: break-word; }
+@media (max-width: 600px) { body { font-size: 16px; } h1 { font-size: 1.45rem; } pre { font-size: .78rem; }
+  math:not([display="block"]) { display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden;
+                                vertical-align: middle; } }
 """
 
 
