@@ -174,3 +174,33 @@ def test_reading_edition_fails_loudly(tmp_path):
     with pytest.raises(RuntimeError, match="01_broken.ipynb failed") as failure:
         editions.build_html(tmp_path / "out", root=tmp_path, quiet=True, jobs=2)
     assert "ZeroDivisionError" in str(failure.value)
+
+
+# --- the presenter mode: every tour is a RISE slideshow ------------------------------------------
+
+@pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
+def test_tour_carries_its_slides(path):
+    """Every cell has the slide type of ``editions.slide_types`` (a slide per section, fragments for the steps)."""
+    nb = nbformat.read(path, as_version=4)
+    stored = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    wanted = editions.slide_types(nb)
+    wrong = [k for k, (a, b) in enumerate(zip(stored, wanted)) if a != b]
+    assert not wrong, (f"{path.name}: cells {wrong[:10]} lack their slide type for the presenter mode; run "
+                       "`python -m ottools.editions slides --write`")
+    sections = [k for k, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert sections and all(stored[k] == "slide" for k in sections)
+    assert stored[0] == "slide" and "fragment" in stored
+    assert nb.metadata.get("rise", {}).get("scroll") is True  # long sections scroll in the slide
+
+
+def test_slide_types_rules():
+    cells = [nbformat.v4.new_markdown_cell("# 99 · T"), nbformat.v4.new_markdown_cell("Slides 1-2."),
+             nbformat.v4.new_code_cell("import numpy as np"), nbformat.v4.new_markdown_cell("## A section"),
+             nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("Then x is one:"),
+             nbformat.v4.new_code_cell("assert x == 1"), nbformat.v4.new_markdown_cell("And more."),
+             nbformat.v4.new_markdown_cell("### Sub"), nbformat.v4.new_code_cell("y = ...")]
+    cells[-1].metadata["tags"] = ["solution"]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert editions.slide_types(nb) == ["slide", "-", "-", "slide", "fragment", "subslide", "skip", "fragment",
+                                        "subslide", "skip"]
+    assert editions.apply_slides(nb) == len(cells) + 1 and editions.apply_slides(nb) == 0
