@@ -209,7 +209,8 @@ _ARM = """([f, c, kind, forward0]) => { %s
   } else if (kind === 'toggle') {
     const buttons = Array.from(el.querySelectorAll('button'));
     const active = buttons.findIndex(b => b.classList.contains('mod-active'));
-    target = buttons[(active + (forward ? 1 : buttons.length - 1)) %% buttons.length]; key = ' ';
+    // Enter clicks a focused button at the key's press (the space bar only at its release)
+    target = buttons[(active + (forward ? 1 : buttons.length - 1)) %% buttons.length]; key = 'Enter';
   } else if (kind === 'radio') {
     target = el.querySelector('input:checked') || el.querySelector('input'); key = forward ? 'ArrowDown' : 'ArrowUp';
   } else if (kind === 'checkbox') { target = el.querySelector('input'); key = ' '; }
@@ -260,8 +261,11 @@ def press(page, control, forward=True):
 _PLAY_START = """([f, c]) => { %s
   const fig = figs()[f];
   const play = fig.querySelectorAll(%s)[c];
-  const button = play.querySelectorAll('button')[0];
+  const [button, , repeat] = play.querySelectorAll('button');  // play/pause, stop, repeat
   if (button.disabled) return false;
+  // loop while measuring, so that a short animation does not reach its end (and pause is a pause)
+  window.__repeatSet = !repeat.classList.contains('mod-active');
+  if (window.__repeatSet) repeat.click();
   window.__changes = []; window.__paused = null;
   let last = shown(fig);
   let lastSrc = last && last.getAttribute('src');
@@ -279,16 +283,19 @@ _PLAY_START = """([f, c]) => { %s
 
 _PLAY_PAUSE = """([f, c]) => { %s
   const play = figs()[f].querySelectorAll(%s)[c];
-  play.querySelectorAll('button')[0].click();  // the same button pauses
+  const button = play.querySelectorAll('button')[0];
+  if (button.querySelector('i.fa-pause')) button.click();  // the same button pauses while playing
   window.__paused = performance.now();
   const ch = window.__changes.filter(t => t <= window.__paused);
   // frames per second while the pictures changed (a Play reaching its end stops there)
   return ch.length >= 2 ? (ch.length - 1) / ((ch[ch.length - 1] - ch[0]) / 1000) : 0;
 }""" % (_VISIBLE, _SELECTORS)
 
-_PLAY_STOPPED = """() => { window.__obs.disconnect();
+_PLAY_STOPPED = """([f, c]) => { %s window.__obs.disconnect();
+  const play = figs()[f].querySelectorAll(%s)[c];
+  if (window.__repeatSet) play.querySelectorAll('button')[2].click();  // as the reader left it
   const after = window.__changes.filter(t => t > window.__paused);
-  return after.length ? after[after.length - 1] - window.__paused : 0; }"""
+  return after.length ? after[after.length - 1] - window.__paused : 0; }""" % (_VISIBLE, _SELECTORS)
 
 
 def play(page, control, seconds=2.0, settle=1.5):
@@ -300,7 +307,7 @@ def play(page, control, seconds=2.0, settle=1.5):
     page.wait_for_timeout(int(1000 * seconds))
     fps = page.evaluate(_PLAY_PAUSE, list(control[:2]))
     page.wait_for_timeout(int(1000 * settle))
-    return float(fps), float(page.evaluate(_PLAY_STOPPED))
+    return float(fps), float(page.evaluate(_PLAY_STOPPED, list(control[:2])))
 
 
 DRAWING = "() => document.querySelectorAll('.jp-Notebook .ottools-figure.ottools-drawing').length"

@@ -7,7 +7,7 @@
 A benchmark, not a test (its numbers depend on the machine). For every figure widget of a tour (an
 ``ottools.widgets.FigureWidget``, the ``.ottools-figure`` boxes of the page) and every control in it,
 the control is given the keyboard focus and a key is pressed as a reader would: an arrow key on a
-slider or a radio button, the space bar on a toggle button or a checkbox. The time runs from the
+slider, Enter on a toggle button, the space bar on a checkbox. The time runs from the
 ``keydown`` event to the first animation frame after the widget's new picture is decoded, i.e. until
 the new figure can be on the screen. Each control is pressed ``--presses`` times (default 3, the
 direction alternating so a slider stays in range) and the median is reported; a control whose picture
@@ -17,9 +17,9 @@ The presses start once the kernel, idle, has drawn every frame of the tour's laz
 JupyterLab ``ottools.widgets`` draws them in the background; the table's last line gives how long
 that took after the last cell): the table is what a reader finds after those seconds.
 
-For a Play button, the benchmark clicks play, records every change of the picture during 3 s (frames
-per second while it played; a Play reaching its last frame stops there), clicks pause and measures how
-long the picture keeps changing after the click.
+For a Play button, the benchmark switches its loop on (so that a short animation plays the whole
+time), clicks play, records every change of the picture during 3 s (frames per second), clicks pause
+and measures how long the picture keeps changing after the click, then leaves the loop as it was.
 
 Needs Chromium and playwright, like the browser test (see the README).
 """

@@ -1,7 +1,7 @@
 """The tours in a real browser: JupyterLab served locally, every tour run in Chromium, every control used.
 
 For each tour: open it in JupyterLab, run all cells, assert that no cell shows an error; then, from the
-keyboard, press every control of every figure widget once (an arrow key on a slider, the space bar on
+keyboard, press every control of every figure widget once (an arrow key on a slider, Enter on
 a toggle button) and assert that its picture changes: no control is dead or out of the keyboard's
 reach (no Dropdown, whose arrow keys JupyterLab takes; no RadioButtons, for the same reason), and every
 control has a visible label. Every Play button is clicked and must show new pictures, then stop when
