@@ -22,7 +22,7 @@ picture, and a line for error messages):
 
 - :func:`precomputed` keeps one PNG per combination of values of a few discrete controls, in the
   dictionary ``widget.frames`` (the same dictionary can play the widget in a page without a kernel).
-  The pictures sit in the browser, in nested ``ipywidgets.Stack``s linked to the controls with
+  The pictures sit in the browser, in nested ``ipywidgets.Tab``s (tab bars hidden) linked to the controls with
   ``jslink``: a move shows another picture without a round trip to the kernel, within a frame of the
   key press. Its controls must be linkable: ``ToggleButtons``, ``SelectionSlider`` (over the values
   needed: use it instead of a float slider), ``IntSlider`` with values in 0..1024. With ``lazy=True``
@@ -286,7 +286,7 @@ class FigureWidget(ipywidgets.VBox):
                 control.observe(self._update, names="value")
             picture = self._image
         else:
-            # every frame is in the browser, in nested Stacks linked to the controls there (jslink): a
+            # every frame is in the browser, in nested Tabs linked to the controls there (jslink): a
             # move shows another picture without any round trip to the kernel. A lazy widget's frames
             # start empty; the kernel draws each at its first visit, and the browser keeps it.
             self._image, self._images = None, {}
@@ -295,7 +295,8 @@ class FigureWidget(ipywidgets.VBox):
             for control in self.controls.values():
                 control.observe(self._fill, names="value")
         top = list(self.controls.values()) if header is None else header
-        super().__init__(children=[*top, picture, self.status])
+        below = [self.status] if self._images is None else [self.status, ipywidgets.HTML(FRAMES_CSS)]
+        super().__init__(children=[*top, picture, *below])
         self.add_class("ottools-figure")  # how the browser test and the latency benchmark find it
         self._touched = 0.0  # when a control last moved (the idle drawer serves that widget first)
         self._failed = set()  # frames whose drawing failed in the background (drawn again at a visit)
@@ -304,7 +305,7 @@ class FigureWidget(ipywidgets.VBox):
 
     def _stack(self, controls, slots, suffix):
         """The picture for the controls ``controls[:len(controls)]`` still free, the later ones fixed
-        at the values ``suffix``: an Image, or a Stack over the last free control's slots."""
+        at the values ``suffix``: an Image, or a Tab over the last free control's slots."""
         if not controls:
             image = ipywidgets.Image(value=self.frames.get(suffix, b""), format="png")
             self._images[suffix] = image
@@ -314,7 +315,11 @@ class FigureWidget(ipywidgets.VBox):
         children = [_PLACEHOLDER if k is None else self._stack(rest, slots, (self.choices[name][k],) + suffix)
                     for k in positions]
         current = getattr(control, trait)
-        stack = ipywidgets.Stack(children=children, selected_index=current if 0 <= current < len(children) else 0)
+        # a Tab, its tab bar hidden (FRAMES_CSS), rather than a Stack: a Stack's view rebuilds the view
+        # of the picture it shows at every switch (a new blob, a new decoding: ~70 ms), a Tab's view
+        # keeps every picture's view and only hides and shows them (~20 ms in JupyterLab)
+        stack = ipywidgets.Tab(children=children, selected_index=current if 0 <= current < len(children) else 0)
+        stack.add_class("ottools-frames")
         self.links.append(ipywidgets.jslink((control, trait), (stack, "selected_index")))
         return stack
 
@@ -344,7 +349,7 @@ class FigureWidget(ipywidgets.VBox):
 
     @property
     def client_side(self):
-        """True if the browser switches the pictures itself (every control can be linked to a Stack)."""
+        """True if the browser switches the pictures itself (every control can be linked to a Tab of pictures)."""
         return self._images is not None
 
     @property
@@ -429,7 +434,7 @@ class _IdleDrawer:
     sets ``JPY_SESSION_NAME``), where a reader is looking, this drawer fills the frames in the
     background, one per turn of the kernel's event loop, only when no cell has run for
     ``IDLE_AFTER`` seconds: the widget last moved first, then in the order of the tour; in a widget
-    the frames nearest to the current values first. A frame drawn lands in the browser's Stack, so
+    the frames nearest to the current values first. A frame drawn lands in the browser's Tab, so
     every later move is switched by the browser alone. A drawing holds the kernel for one frame
     (a control moved meanwhile waits that long); a cell that starts stops the drawer until the
     kernel is idle again. Under nbclient, nbval or a script there is no server and nothing is drawn
@@ -546,21 +551,26 @@ def _shell():
 _IDLE = _IdleDrawer()
 
 _PLACEHOLDER = ipywidgets.HTML()  # an IntSlider value that is not on its grid (never shown)
-MAX_SLOTS = 1024  # largest IntSlider value a Stack of pictures indexes directly
+MAX_SLOTS = 1024  # largest IntSlider value a Tab of pictures indexes directly
 
+
+# the pictures of a precomputed widget are the pages of nested Tabs whose tab bars are hidden
+FRAMES_CSS = ("<style>.ottools-frames > .lm-TabBar {display: none !important;} .ottools-frames > .widget-tab-contents "
+              "{border: none !important; padding: 0 !important; overflow: visible !important; "
+              "background: none !important;}</style>")
 
 _KEYBOARD_TRAPS = (ipywidgets.Dropdown, ipywidgets.RadioButtons, ipywidgets.Select)
 
 
 def _linkable(control):
-    """Can the browser link this control to a Stack of pictures (``jslink`` to ``selected_index``)?"""
+    """Can the browser link this control to a Tab of pictures (``jslink`` to ``selected_index``)?"""
     if isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.SelectionSlider)):
         return True
     return isinstance(control, ipywidgets.IntSlider) and 0 <= control.min and control.max <= MAX_SLOTS
 
 
 def _stack_slots(controls, choices):
-    """For each control, the trait the browser links to a Stack's ``selected_index`` and, for each
+    """For each control, the trait the browser links to a Tab's ``selected_index`` and, for each
     index, the position of its value in ``choices`` (None: no such value); None if a control cannot be
     linked so (a float slider, a checkbox, an integer slider with negative or very large values)."""
     single = (ipywidgets.ToggleButtons, ipywidgets.RadioButtons, ipywidgets.SelectionSlider,
