@@ -14,7 +14,9 @@ metadata), and leaves everything else unchanged, outputs cleared. The check cell
 ``check``, see ``ottools.exercises``) then says "not done yet" instead of failing, so the edition runs
 from top to bottom with every exercise blank; filled with the teacher's solutions it is the tour.
 
-The reading edition executes every tour in a fresh kernel (two tours at a time) and writes one
+The reading edition executes every tour (two at a time, in two long-lived kernels that keep their
+imported modules from one tour to the next: each tour starts with an empty namespace, no figure and
+no widget, and every tour sets the course's style itself) and writes one
 self-contained HTML page per tour, complete offline and without a kernel: every formula is typeset
 as MathML when the page is built (``latex2mathml``; a formula it cannot typeset fails the build,
 naming its tour and cell), and every widget of ``ottools.widgets`` is replaced by a small player in
@@ -143,7 +145,7 @@ def _title_and_slides(nb):
 
 # --- the reading edition -------------------------------------------------------------------------
 
-HTML_JOBS = 2  # tours executed at the same time (one kernel each; the machines of the course have 2 cores)
+HTML_JOBS = 2  # tours executed at the same time (a kernel each; the machines of the course have 2 cores)
 FRAME_BUDGET = 36  # pictures a lazy widget may draw at build time beyond those it already drew
 FRAME_SECONDS = 3.0  # and seconds it may spend on them (the thinned grid is always drawn in full)
 FRAME_WIDTH = 900  # px: wider frames are downscaled (a page column is ~60 rem)
@@ -346,7 +348,7 @@ def _ottools_collect(path, budget, seconds, width, quality):
             im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
         if im.mode == "RGBA":
             bg = Image.new("RGB", im.size, (255, 255, 255)); bg.paste(im, mask=im.split()[3]); im = bg
-        out = io.BytesIO(); im.save(out, format="WEBP", quality=quality, method=4)
+        out = io.BytesIO(); im.save(out, format="WEBP", quality=quality, method=2)
         return "data:image/webp;base64," + base64.b64encode(out.getvalue()).decode()
 
     def labels(name, control, values):
@@ -662,8 +664,23 @@ def _thumbnail(nb, width=360):
     return None
 
 
-def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET, seconds=FRAME_SECONDS):
+# Run first when a kernel executes another tour: the names, figures and widgets of the previous tour
+# are gone; the imported modules stay (importing numpy, scipy, matplotlib, POT and ottools again
+# would cost each tour about 4 s of the build's two cores).
+_FRESH_START = r'''
+import matplotlib.pyplot as _plt, ipywidgets as _ipw
+_plt.close("all")
+_ipw.Widget.close_all()
+get_ipython().run_line_magic("reset", "-f")
+'''
+
+
+def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET, seconds=FRAME_SECONDS, km=None):
     """Execute one tour, collect the frames of its widgets, and write its page; return a summary dict.
+
+    ``km`` is a started or unstarted ``jupyter_client`` kernel manager to execute the tour in (the
+    kernel is left running, with the namespace, figures and widgets of the previous tour cleared
+    first); by default the tour runs in a kernel of its own, shut down at the end.
 
     Raises ``nbclient`` 's ``CellExecutionError`` if a cell of the tour fails, :class:`FormulaError`
     if a formula cannot be typeset, and ``ValueError`` if the page is larger than ``PAGE_LIMIT``.
@@ -685,11 +702,19 @@ def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET
             _COLLECT + f"\n_ottools_collect({str(dump)!r}, {int(budget)}, {float(seconds)}, {FRAME_WIDTH}, {FRAME_QUALITY})\n"
             "del _ottools_collect\n")
         nb.cells.append(hidden)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        if km is not None:
+            nb.cells.insert(0, nbformat.v4.new_code_cell(_FRESH_START))
+        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if km is not None and client.kc is not None:
+                client.kc.stop_channels()
         t_run = time.perf_counter() - t0
         nb.cells.pop()
+        if km is not None:
+            nb.cells.pop(0)
         collected = json.loads(dump.read_text())
     n_widgets = _replace_widgets(nb, collected)
     rendered = typeset_notebook(nb, path.name)
@@ -712,49 +737,110 @@ def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET
 
 
 def _run_pages(tasks, jobs):
-    """Build the pages of ``tasks`` in ``jobs`` processes at a time (``python -m ottools.editions page``,
-    each with its own kernel); yield ``(path, summary)`` as each ends. The first failure stops the
-    others and raises ``RuntimeError`` with the end of that tour's log."""
+    """Build the pages of ``tasks`` in ``jobs`` worker processes (``python -m ottools.editions worker``,
+    each with one kernel kept from tour to tour), handing each worker the next tour when it has
+    written a page; yield ``(path, summary)`` as each page ends. The first failure stops the others
+    and raises ``RuntimeError`` naming the tour, with the end of its worker's log."""
     import json
     import subprocess
     import tempfile
 
-    pending, running = list(tasks), {}
+    pending, workers = list(tasks), []
     with tempfile.TemporaryDirectory() as tmp:
+        def give(worker):
+            if not pending:
+                worker["task"] = None
+                worker["process"].stdin.close()  # no more tours: the worker shuts its kernel down and ends
+                return
+            path, out_dir, nav, timeout, budget, seconds = pending.pop(0)
+            summary = Path(tmp) / (path.stem + ".json")
+            worker["task"] = (path, summary)
+            worker["process"].stdin.write(json.dumps({"path": str(path), "out": str(out_dir), "nav": nav,
+                                                      "timeout": timeout, "budget": budget, "seconds": seconds,
+                                                      "summary": str(summary)}) + "\n")
+            worker["process"].stdin.flush()
+
+        def log_tail(worker):
+            worker["log"].flush()
+            worker["log"].seek(0)
+            text = re.sub(r"\x1b\[[0-9;]*m", "", worker["log"].read())  # the traceback's colours
+            lines = [ln for ln in text.splitlines() if "WARNING" not in ln and "MissingIDField" not in ln
+                     and "_validate(nbdict" not in ln]
+            start = next((k for k, ln in enumerate(lines) if "An error occurred while executing" in ln), None)
+            if start is None or len(lines) - start <= 60:
+                return "\n".join(lines[-60:] if start is None else lines[start:])
+            # the failing cell's source, then the end of its traceback
+            return "\n".join(lines[start:start + 30] + ["[...]"] + lines[-30:])
+
         try:
-            while pending or running:
-                while pending and len(running) < jobs:
-                    path, out_dir, nav, timeout, budget, seconds = pending.pop(0)
-                    summary = Path(tmp) / (path.stem + ".json")
-                    log = open(Path(tmp) / (path.stem + ".log"), "w+", encoding="utf-8")
-                    cmd = [sys.executable, "-m", "ottools.editions", "page", str(path), "--out", str(out_dir),
-                           "--nav", json.dumps(nav), "--timeout", str(timeout), "--budget", str(budget),
-                           "--seconds", str(seconds), "--summary", str(summary)]
-                    running[path] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log, summary)
+            for k in range(min(jobs, len(pending))):
+                log = open(Path(tmp) / f"worker{k}.log", "w+", encoding="utf-8")
+                process = subprocess.Popen([sys.executable, "-m", "ottools.editions", "worker"], stdin=subprocess.PIPE,
+                                           stdout=log, stderr=subprocess.STDOUT, text=True)
+                worker = {"process": process, "log": log, "task": None}
+                workers.append(worker)
+                give(worker)
+            while any(w["task"] is not None for w in workers):
                 time.sleep(0.1)
-                for path, (process, log, summary) in list(running.items()):
-                    code = process.poll()
-                    if code is None:
+                for worker in workers:
+                    if worker["task"] is None:
                         continue
-                    del running[path]
-                    log.seek(0)
-                    text = log.read()
-                    log.close()
-                    if code != 0:
-                        lines = [ln for ln in text.splitlines() if "WARNING" not in ln and "MissingIDField" not in ln]
-                        raise RuntimeError(f"the reading edition of {path.name} failed (exit {code}):\n"
-                                           + "\n".join(lines[-40:]))
-                    yield path, json.loads(summary.read_text(encoding="utf-8"))
+                    path, summary = worker["task"]
+                    if summary.exists():
+                        give(worker)
+                        yield path, json.loads(summary.read_text(encoding="utf-8"))
+                        continue
+                    code = worker["process"].poll()
+                    if code is not None:
+                        raise RuntimeError(f"the reading edition of {path.name} failed (exit {code}):\n" + log_tail(worker))
+            for worker in workers:
+                code = worker["process"].wait(timeout=60)
+                if code != 0:
+                    raise RuntimeError(f"a worker of the reading edition ended with exit {code}:\n" + log_tail(worker))
         finally:
-            for process, log, _ in running.values():  # loud and at once: the others are stopped
-                process.terminate()
-            for process, log, _ in running.values():
+            for worker in workers:  # loud and at once: the others are stopped
+                process = worker["process"]
+                if process.poll() is None:
+                    process.terminate()
                 try:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-                log.close()
+                if process.stdin and not process.stdin.closed:
+                    try:
+                        process.stdin.close()
+                    except OSError:
+                        pass
+                worker["log"].close()
+
+
+def _worker():
+    """The worker of :func:`_run_pages`: builds the tours given on its standard input (a JSON line
+    each) in one kernel, writing each summary when its page is written; ends at the end of input."""
+    import json
+    import signal
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: shut the kernel down on the way out
+    km = AsyncKernelManager(kernel_name="python3")
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            task = json.loads(line)
+            nav = tuple(tuple(x) if x else None for x in task["nav"])
+            summary = build_page(Path(task["path"]), Path(task["out"]), nav, task["timeout"], task["budget"],
+                                 task["seconds"], km=km)
+            partial = Path(task["summary"] + ".part")
+            partial.write_text(json.dumps(summary), encoding="utf-8")
+            partial.replace(task["summary"])  # whole or absent: the parent reads it once it exists
+    finally:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=False)
+    return 0
 
 
 def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False, jobs=HTML_JOBS,
@@ -831,8 +917,8 @@ pictures, drawn when this edition was built. To run the code, see the project's 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m ottools.editions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("edition", choices=["student", "html", "slides", "page"],
-                        help="page: one tour's page (what html runs, a process per tour)")
+    parser.add_argument("edition", choices=["student", "html", "slides", "page", "worker"],
+                        help="page: one tour's page, in a kernel of its own; worker: what html runs")
     parser.add_argument("tours", nargs="*", help="numbers or names of the tours (default: all)")
     parser.add_argument("--out", help="output folder (default build/student or build/html)")
     parser.add_argument("--jobs", type=int, default=HTML_JOBS, help="tours executed at a time (html)")
@@ -843,6 +929,8 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=FRAME_SECONDS, help=argparse.SUPPRESS)
     parser.add_argument("--summary", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.edition == "worker":
+        return _worker()
     if args.edition == "page":
         import json
         import signal

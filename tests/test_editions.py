@@ -176,6 +176,34 @@ def test_reading_edition_fails_loudly(tmp_path):
     assert "ZeroDivisionError" in str(failure.value)
 
 
+def test_reading_edition_tours_share_a_kernel_but_not_its_state(tmp_path):
+    """One worker builds both tours in one kernel (jobs=1): the second starts with none of the names,
+    figures and widgets of the first, and each page plays the frames of its own widget only."""
+    tours = tmp_path / "tours"
+    tours.mkdir()
+    draw = ("import ipywidgets, matplotlib.pyplot as plt\n"
+            "from ottools import widgets\n"
+            "def draw(k=0):\n"
+            "    fig, ax = plt.subplots(figsize=(2, 1))\n"
+            "    ax.set_title(f'{{name}} {{k}}')\n"
+            "w = widgets.precomputed(draw, k=ipywidgets.IntSlider(0, 0, {n}, description='k'))\n"
+            "w")
+    cells = {"00_first": ["left_over = 1\nimport matplotlib.pyplot as plt\nplt.figure()",
+                          draw.format(n=2).replace("{name}", "first")],
+             "01_second": ["assert 'left_over' not in globals() and 'w' not in globals()\n"
+                           "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []",
+                           "from ipywidgets.widgets import widget\nassert not widget._instances, list(widget._instances)",
+                           draw.format(n=3).replace("{name}", "second")]}
+    for name, sources in cells.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}")]
+                                      + [nbformat.v4.new_code_cell(c) for c in sources])
+        nbformat.write(nb, tours / f"{name}.ipynb")
+    editions.build_html(tmp_path / "out", root=tmp_path, quiet=True, jobs=1)
+    summaries = editions.build_html.last_summaries
+    assert [s["widgets"] for s in summaries] == [1, 1]
+    assert [s["frames"] for s in summaries] == [3, 4]  # k = 0..2, then k = 0..3: no frame of the first
+
+
 # --- the presenter mode: every tour is a RISE slideshow ------------------------------------------
 
 @pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
