@@ -151,6 +151,36 @@ def open_and_run(page, base, token, path):
     wait(page, ALL_RUN, RUN_TIMEOUT, "all cells to run")
 
 
+APP_READY = ("() => !!(window.jupyterapp && window.jupyterapp.shell"
+             " && window.jupyterapp.commands.hasCommand('docmanager:open'))")
+
+
+def open_app(page, base, token, workspace="browser-test"):
+    """Load JupyterLab once in ``page``, in an empty, reset workspace of its own (no tab restored)."""
+    page.goto(f"{base}/lab/workspaces/{workspace}?reset&token={token}", wait_until="domcontentloaded", timeout=90_000)
+    wait(page, APP_READY, 90, "JupyterLab to start")
+    page.evaluate("async () => { await window.jupyterapp.restored; }")  # the (empty) workspace restored
+
+
+def run_in_app(page, path):
+    """In a JupyterLab already loaded by :func:`open_app`, open the tour ``path``, run all its cells
+    and wait for the end (loading JupyterLab again for each tour would cost ~5 s a tour)."""
+    page.evaluate("(p) => { window.jupyterapp.commands.execute('docmanager:open', {path: p}); }", path.name)
+    wait(page, KERNEL_IDLE, 90, "the notebook and its kernel", path.name)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(1000)
+    wait(page, ALL_RUN, RUN_TIMEOUT, "all cells to run")
+
+
+def close_all(page):
+    """Shut down the kernels of the open notebooks and close them, unsaved (nothing is written)."""
+    page.evaluate("""async () => { const app = window.jupyterapp;
+      for (const w of Array.from(app.shell.widgets('main'))) {
+        if (w.sessionContext && w.sessionContext.session) { try { await w.sessionContext.shutdown(); } catch (e) {} }
+        w.dispose();
+      } }""")
+
+
 def shutdown(page):
     """Shut the kernel of the current notebook down (a kernel left running would go on drawing the
     frames of its lazy widgets while the next tour runs)."""

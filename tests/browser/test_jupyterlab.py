@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pytest
 
-from browserlab import (CHROMIUM, CONTROLS, ERRORS, ROOT, TOURS, chromium, open_and_run, play, press, serve,
-                        shutdown, wait_drawn)
+from browserlab import (CHROMIUM, CONTROLS, ERRORS, ROOT, TOURS, chromium, close_all, open_app, play, press,
+                        run_in_app, serve, wait_drawn)
 
 SCREENS = ROOT / "build" / "screens"
 
@@ -38,9 +38,14 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
+def app(lab):
+    """One page of JupyterLab, loaded once, in which every tour is opened in turn."""
+    base, token = lab
     with sync_playwright() as p, chromium(p) as b:
-        yield b
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        open_app(page, base, token)
+        yield page
+        page.close()
 
 
 def _use_every_control(page, name):
@@ -72,14 +77,12 @@ def _use_every_control(page, name):
 
 
 @pytest.mark.parametrize("path", TOURS, ids=[p.stem for p in TOURS])
-def test_tour_runs_in_jupyterlab(lab, browser, path):
-    base, token = lab
+def test_tour_runs_in_jupyterlab(app, path):
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = app
     try:
-        # a workspace of its own, reset: JupyterLab must not restore the tabs of the previous tour
         try:
-            open_and_run(page, base, token, path)
+            run_in_app(page, path)
         finally:
             page.screenshot(path=str(SCREENS / f"{path.stem}.png"))
         errors = page.evaluate(ERRORS)
@@ -87,6 +90,7 @@ def test_tour_runs_in_jupyterlab(lab, browser, path):
         faults = _use_every_control(page, path.name)
         page.screenshot(path=str(SCREENS / f"{path.stem}_widget.png"))
         assert not faults, "\n".join(faults)
-        shutdown(page)
     finally:
-        page.close()
+        # the kernel shut down (it would go on drawing lazy frames while the next tour runs), the
+        # notebook closed unsaved: the next tour starts in an empty JupyterLab
+        close_all(page)

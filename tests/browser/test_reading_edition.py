@@ -23,7 +23,7 @@ import pytest
 from browserlab import CHROMIUM, ROOT, chromium, serve
 
 SCREENS = ROOT / "build" / "screens"
-TOURS = ["00", "05"]
+TOURS = ["00", "05"]  # the tours of the reading_edition fixture (tests/conftest.py)
 
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (Debian package `chromium`): no real-browser test", allow_module_level=True)
@@ -34,13 +34,8 @@ except ImportError:
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    from ottools import editions
-
-    out = tmp_path_factory.mktemp("edition")
-    # the thinned grid of each lazy widget only (budget 0): what the page plays is the same kind of thing
-    written = editions.build_html(out, selection=TOURS, quiet=True, budget=0, seconds=0.0)
-    return out, written
+def edition(reading_edition):
+    return reading_edition  # the edition of TOURS, built once for the session (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
