@@ -675,8 +675,16 @@ get_ipython().run_line_magic("reset", "-f")
 '''
 
 
-def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET, seconds=FRAME_SECONDS, km=None):
+def _no_sanitizing(html_text):
+    return html_text.decode() if isinstance(html_text, bytes) else str(html_text)
+
+
+def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET, seconds=FRAME_SECONDS, km=None,
+               execute=True):
     """Execute one tour, collect the frames of its widgets, and write its page; return a summary dict.
+
+    With ``execute=False`` the tour is not run: the page has its text, typeset formulas and code,
+    and no output (a draft of the edition, in a second).
 
     ``km`` is a started or unstarted ``jupyter_client`` kernel manager to execute the tour in (the
     kernel is left running, with the namespace, figures and widgets of the previous tour cleared
@@ -696,29 +704,33 @@ def build_page(path, out_dir, nav=(None, None), timeout=120, budget=FRAME_BUDGET
     path, out_dir = Path(path), Path(out_dir)
     nb = nbformat.read(path, as_version=4)
     title, slides = _title_and_slides(nb)
+    t_run, collected = 0.0, {}
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "frames.json"
-        hidden = nbformat.v4.new_code_cell(
-            _COLLECT + f"\n_ottools_collect({str(dump)!r}, {int(budget)}, {float(seconds)}, {FRAME_WIDTH}, {FRAME_QUALITY})\n"
-            "del _ottools_collect\n")
-        nb.cells.append(hidden)
-        if km is not None:
-            nb.cells.insert(0, nbformat.v4.new_code_cell(_FRESH_START))
-        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        try:
-            client.execute()
-        finally:
-            if km is not None and client.kc is not None:
-                client.kc.stop_channels()
-        t_run = time.perf_counter() - t0
-        nb.cells.pop()
-        if km is not None:
-            nb.cells.pop(0)
-        collected = json.loads(dump.read_text())
+        if execute:
+            hidden = nbformat.v4.new_code_cell(
+                _COLLECT + f"\n_ottools_collect({str(dump)!r}, {int(budget)}, {float(seconds)}, {FRAME_WIDTH}, {FRAME_QUALITY})\n"
+                "del _ottools_collect\n")
+            nb.cells.append(hidden)
+            if km is not None:
+                nb.cells.insert(0, nbformat.v4.new_code_cell(_FRESH_START))
+            client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            try:
+                client.execute()
+            finally:
+                if km is not None and client.kc is not None:
+                    client.kc.stop_channels()
+            t_run = time.perf_counter() - t0
+            nb.cells.pop()
+            if km is not None:
+                nb.cells.pop(0)
+            collected = json.loads(dump.read_text())
     n_widgets = _replace_widgets(nb, collected)
     rendered = typeset_notebook(nb, path.name)
-    exporter = HTMLExporter(template_name="basic")
+    # the template passes every code cell's highlighted source through bleach (clean_html): half the
+    # export's time, for Pygments' own escaped output of the tours' code; the pages' HTML is ours
+    exporter = HTMLExporter(template_name="basic", filters={"clean_html": _no_sanitizing})
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
@@ -844,7 +856,7 @@ def _worker():
 
 
 def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False, jobs=HTML_JOBS,
-               budget=FRAME_BUDGET, seconds=FRAME_SECONDS):
+               budget=FRAME_BUDGET, seconds=FRAME_SECONDS, execute=True):
     """Execute every tour and write ``build/html/NN_*.html`` and ``index.html``; return the paths.
 
     Each page has its formulas typeset as MathML and every widget playable without a kernel (see
@@ -853,7 +865,8 @@ def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False
     any cell of the tours takes (``tests/test_executors.py`` runs every tour with nbclient, the
     executor used here, and fails on a cell slower than 20 s). ``budget`` and ``seconds`` limit the
     pictures a lazy widget draws beyond its thinned grid (see ``FRAME_BUDGET``; 0 for the thinned
-    grid alone, as the tests build). A failing tour fails the build.
+    grid alone, as the tests build). A failing tour fails the build. With ``execute=False`` no tour
+    is run: every page has its text, formulas and code but no output (``--no-execute``, seconds).
     """
     root = project_root() if root is None else Path(root)
     out_dir = root / "build" / "html" if out_dir is None else Path(out_dir)
@@ -866,7 +879,11 @@ def build_html(out_dir=None, selection=None, root=None, timeout=120, quiet=False
     tasks = [(p, out_dir, nav, timeout, budget, seconds) for p, nav in zip(paths, navs)]
     summaries = {}
     jobs = max(1, min(int(jobs), len(tasks)))
-    for done, (p, summary) in enumerate(_run_pages(tasks, jobs), 1):
+    if execute:
+        pages = _run_pages(tasks, jobs)
+    else:
+        pages = ((p, build_page(p, out, nav, execute=False)) for p, out, nav, *_ in tasks)
+    for done, (p, summary) in enumerate(pages, 1):
         summaries[p] = summary
         if not quiet:
             _progress(done, len(tasks), summary)
@@ -923,6 +940,8 @@ def main(argv=None):
     parser.add_argument("--out", help="output folder (default build/student or build/html)")
     parser.add_argument("--jobs", type=int, default=HTML_JOBS, help="tours executed at a time (html)")
     parser.add_argument("--write", action="store_true", help="slides: write the slide metadata into the tours")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="html: do not run the tours (text, formulas and code, no output; seconds)")
     parser.add_argument("--nav", default="[null, null]", help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=120, help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=int, default=FRAME_BUDGET, help=argparse.SUPPRESS)
@@ -952,7 +971,7 @@ def main(argv=None):
         return 0
     else:
         try:
-            build_html(args.out, args.tours or None, jobs=args.jobs)
+            build_html(args.out, args.tours or None, jobs=args.jobs, execute=not args.no_execute)
         except Exception as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
