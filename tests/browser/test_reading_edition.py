@@ -6,7 +6,9 @@ no request may leave the machine (a request to anything but a ``file:`` or ``dat
 test); no raw ``$`` or ``\\frac`` may be visible in the text of a page outside its code (every formula is
 typeset, as MathML); a kernel-free slider and a toggle button must change the picture; a page must fit
 a phone's width (390 px) without scrolling sideways. Screenshots at 1400 and 390 px go to
-``build/screens/``. Then one tour is opened in JupyterLab as a RISE slideshow (the presenter mode),
+``build/screens/``. The pages of all the tours, built without running them (``--no-execute``: text,
+formulas and code), are opened the same way: no request, no raw LaTeX, every formula shown, no
+sideways scrolling, at both widths. Then one tour is opened in JupyterLab as a RISE slideshow (the presenter mode),
 and three slides are screenshotted.
 
 Needs Chromium (Debian's package ``chromium``) and the Python package ``playwright``; skipped, with
@@ -17,6 +19,7 @@ browser, it never downloads one). The RISE part also needs ``jupyterlab-rise``.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,6 +131,44 @@ def test_reading_edition_offline_typeset_and_playable(edition, browser):
                     page.wait_for_timeout(600)
                     assert img.get_attribute("src") != before, f"{path.name}: Play shows no new picture"
                     player.locator("button.ot-play").click()
+            assert not leaks, f"requests left the machine: {sorted(set(leaks))[:5]}"
+        finally:
+            context.close()
+
+
+# A LaTeX command left as source in the visible text (outside code)
+RAW_TEX = r"\\(frac|sum|int|sqrt|mathbb|mathcal|mathrm|operatorname|left|right|big|langle|rangle|le|ge|in|to|mu|nu|sigma|theta|lambda|alpha|beta|gamma|pi)(?![A-Za-z])"
+
+
+def test_every_page_typesets_offline(tmp_path_factory, browser):
+    """Every tour's page, built without running the tours (its text, formulas and code; the executed
+    pages of 00 and 05 are tested above), opened from file:// with every request intercepted, at a
+    desktop and a phone width: no request leaves the machine, no raw $ or LaTeX command is visible,
+    the page shows as many typeset formulas as its tour has, and it does not scroll sideways."""
+    import re
+
+    from ottools import editions
+
+    out = tmp_path_factory.mktemp("text_edition")
+    editions.build_html(out, quiet=True, execute=False)
+    summaries = editions.build_html.last_summaries
+    assert len(summaries) == len(editions.tour_paths())
+    for width, height in ((1400, 1000), (390, 844)):
+        context, leaks = _offline_context(browser, width, height)
+        page = context.new_page()
+        try:
+            for s in summaries:
+                page.goto(Path(s["path"]).as_uri(), wait_until="load")
+                text = page.evaluate(VISIBLE_TEXT)
+                k = text.find("$")
+                assert k < 0, f"{s['name']}: a raw $ is visible: ...{text[max(0, k - 80):k + 80]}..."
+                raw = re.search(RAW_TEX, text)
+                assert raw is None, f"{s['name']}: raw LaTeX is visible: ...{text[max(0, raw.start() - 80):raw.end() + 40]}..."
+                # (a heading's formula is shown again in the table of contents)
+                shown = page.evaluate("() => Array.from(document.querySelectorAll('math')).filter(m => !m.closest('nav')).length")
+                assert shown == s["formulas"] > 0, f"{s['name']}: {shown} formulas shown, {s['formulas']} typeset"
+                overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 1, f"{s['name']} at {width} px scrolls sideways by {overflow} px"
             assert not leaks, f"requests left the machine: {sorted(set(leaks))[:5]}"
         finally:
             context.close()
