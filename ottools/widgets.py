@@ -294,8 +294,18 @@ class FigureWidget(ipywidgets.VBox):
             self._image, self._images = None, {}
             picture = self._stack(list(self.controls.items()), slots, ())
             self._images[self.key()].value = self._picture()  # an error in draw is the cell's
+            # a frame not drawn yet shows a blank of the first frame's size, marked "ottools-pending"
+            # (not the browser's broken-picture icon) until the kernel draws it
+            blank = _blank_like(self._images[self.key()].value)
+            for key, image in self._images.items():
+                if key not in self.frames:
+                    image.value = blank
+                    image.add_class(PENDING_CLASS)
             for control in self.controls.values():
                 control.observe(self._fill, names="value")
+        for control in self.controls.values():
+            if isinstance(control, ipywidgets.ToggleButtons) and not control.style.button_width:
+                control.style.button_width = "auto"  # each button as wide as its label: none is cut
         top = list(self.controls.values()) if header is None else header
         below = [self.status] if self._images is None else [self.status, ipywidgets.HTML(FRAMES_CSS)]
         super().__init__(children=[*top, picture, *below])
@@ -347,7 +357,12 @@ class FigureWidget(ipywidgets.VBox):
             return
         self._error = False
         self.status.value = ""
-        self._images[key].value = png
+        self._show_frame(key, png)
+
+    def _show_frame(self, key, png):
+        image = self._images[key]
+        image.value = png
+        image.remove_class(PENDING_CLASS)
 
     @property
     def client_side(self):
@@ -413,7 +428,7 @@ class FigureWidget(ipywidgets.VBox):
             return key
         self.frames[key] = png
         if self._images is not None:
-            self._images[key].value = png
+            self._show_frame(key, png)
         return key
 
     def _update(self, change=None):
@@ -551,6 +566,31 @@ def _shell():
 
 
 _IDLE = _IdleDrawer()
+
+PENDING_CLASS = "ottools-pending"  # the class of a picture whose frame is not drawn yet
+
+
+def _blank_like(png, grey=246):
+    """A light grey PNG of the size of ``png`` saying "drawing..." (the place of a frame not drawn yet)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        width, height = 64, 48
+    else:
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    im = Image.new("L", (max(1, width), max(1, height)), grey)
+    try:
+        font = ImageFont.load_default(size=max(10, min(width, height) // 14))
+    except TypeError:  # Pillow < 10.1: the small bitmap font
+        font = ImageFont.load_default()
+    try:
+        ImageDraw.Draw(im).text((width / 2, height / 2), "drawing...", fill=150, font=font, anchor="mm")
+    except ValueError:  # a bitmap font has no anchors
+        ImageDraw.Draw(im).text((width / 2 - 30, height / 2 - 5), "drawing...", fill=150, font=font)
+    out = io.BytesIO()
+    im.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
 
 _PLACEHOLDER = None  # an IntSlider value that is not on its grid (never shown), shared by all widgets
 

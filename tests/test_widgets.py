@@ -256,6 +256,14 @@ def test_draw_next_draws_the_missing_frames_nearest_first_and_as_the_full_widget
     colour = ipywidgets.ToggleButtons(options=["C0", "C1", "C2"], value="C1")
     lazy = widgets.precomputed(draw_line, lazy=True, slope=slope, colour=colour)
     assert list(lazy.frames) == [(3, "C1")] and len(lazy.pending) == 5 * 3 - 1
+    # a frame not drawn yet shows a blank of the drawn frame's size (not an empty, broken picture)
+    shown = lazy._images[(3, "C1")].value
+    size = lambda png: (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
+    for key in lazy.pending:
+        image = lazy._images[key]
+        assert widgets.PENDING_CLASS in image._dom_classes and image.value != shown
+        assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and size(image.value) == size(shown)
+    assert widgets.PENDING_CLASS not in lazy._images[(3, "C1")]._dom_classes
     steps = []
     while (key := lazy.draw_next()) is not None:
         steps.append(abs(key[0] - 3) + abs(["C0", "C1", "C2"].index(key[1]) - 1))
@@ -266,7 +274,7 @@ def test_draw_next_draws_the_missing_frames_nearest_first_and_as_the_full_widget
     assert lazy.frames == full.frames  # Agg draws the same figure to the same bytes
     # every frame is in the browser's Stack: a move is switched there without the kernel
     for key, png in lazy.frames.items():
-        assert lazy._images[key].value == png
+        assert lazy._images[key].value == png and widgets.PENDING_CLASS not in lazy._images[key]._dom_classes
 
 
 def test_no_background_drawing_outside_a_jupyter_server(monkeypatch):

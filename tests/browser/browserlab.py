@@ -256,7 +256,9 @@ _ARM = """([f, c, kind, forward0]) => { %s
   document.addEventListener('keydown', onKey, {capture: true, once: true});
   const check = () => {
     const now = shown(fig);
-    if (!now || t0 === null || (now === before && now.getAttribute('src') === src) || !now.getAttribute('src')) return;
+    // a frame not drawn yet ("ottools-pending", a blank) is not the new picture: its drawing is
+    if (!now || t0 === null || (now === before && now.getAttribute('src') === src) || !now.getAttribute('src')
+        || now.classList.contains('ottools-pending')) return;
     obs.disconnect();
     const done = () => requestAnimationFrame(() => { window.__lat = performance.now() - t0; });
     now.decode().then(done, done);
@@ -301,7 +303,8 @@ _PLAY_START = """([f, c]) => { %s
   let lastSrc = last && last.getAttribute('src');
   window.__obs = new MutationObserver(() => {
     const now = shown(fig);
-    if (now && now.getAttribute('src') && (now !== last || now.getAttribute('src') !== lastSrc)) {
+    if (now && now.getAttribute('src') && !now.classList.contains('ottools-pending')
+        && (now !== last || now.getAttribute('src') !== lastSrc)) {
       last = now; lastSrc = now.getAttribute('src'); window.__changes.push(performance.now()); }
   });
   window.__obs.observe(fig, {attributes: true, attributeFilter: ['src', 'class', 'style'], childList: true, subtree: true});
