@@ -5,6 +5,7 @@ Run from the root of a clone::
     python -m ottools.editions student        # build/student/NN_*.ipynb, solutions blanked
     python -m ottools.editions html           # build/html/index.html and one page per tour (executes them)
     python -m ottools.editions html 00 03     # only some tours
+    python -m ottools.editions html --no-execute  # the pages without running the tours (a draft, seconds)
     python -m ottools.editions slides         # check the tours' slide metadata (presenter mode, RISE)
     python -m ottools.editions slides --write # write it into the tours
 
@@ -934,32 +935,17 @@ pictures, drawn when this edition was built. To run the code, see the project's 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m ottools.editions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("edition", choices=["student", "html", "slides", "page", "worker"],
-                        help="page: one tour's page, in a kernel of its own; worker: what html runs")
+    parser.add_argument("edition", choices=["student", "html", "slides", "worker"],
+                        help="worker: what html runs (builds the tours given on its standard input)")
     parser.add_argument("tours", nargs="*", help="numbers or names of the tours (default: all)")
     parser.add_argument("--out", help="output folder (default build/student or build/html)")
     parser.add_argument("--jobs", type=int, default=HTML_JOBS, help="tours executed at a time (html)")
     parser.add_argument("--write", action="store_true", help="slides: write the slide metadata into the tours")
     parser.add_argument("--no-execute", action="store_true",
                         help="html: do not run the tours (text, formulas and code, no output; seconds)")
-    parser.add_argument("--nav", default="[null, null]", help=argparse.SUPPRESS)
-    parser.add_argument("--timeout", type=float, default=120, help=argparse.SUPPRESS)
-    parser.add_argument("--budget", type=int, default=FRAME_BUDGET, help=argparse.SUPPRESS)
-    parser.add_argument("--seconds", type=float, default=FRAME_SECONDS, help=argparse.SUPPRESS)
-    parser.add_argument("--summary", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.edition == "worker":
         return _worker()
-    if args.edition == "page":
-        import json
-        import signal
-
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: shut the kernel down on the way out
-        (path,) = args.tours
-        nav = tuple(tuple(x) if x else None for x in json.loads(args.nav))
-        summary = build_page(Path(path), Path(args.out), nav, args.timeout, args.budget, args.seconds)
-        Path(args.summary).write_text(json.dumps(summary), encoding="utf-8")
-        return 0
     t0 = time.perf_counter()
     if args.edition == "student":
         build_student(args.out, args.tours or None)
