@@ -755,6 +755,7 @@ def _run_pages(tasks, jobs):
     written a page; yield ``(path, summary)`` as each page ends. The first failure stops the others
     and raises ``RuntimeError`` naming the tour, with the end of its worker's log."""
     import json
+    import os
     import subprocess
     import tempfile
 
@@ -788,8 +789,10 @@ def _run_pages(tasks, jobs):
         try:
             for k in range(min(jobs, len(pending))):
                 log = open(Path(tmp) / f"worker{k}.log", "w+", encoding="utf-8")
+                # not a kernel of a Jupyter server, even when the build is run from one: no idle drawing
+                env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}
                 process = subprocess.Popen([sys.executable, "-m", "ottools.editions", "worker"], stdin=subprocess.PIPE,
-                                           stdout=log, stderr=subprocess.STDOUT, text=True)
+                                           stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
                 worker = {"process": process, "log": log, "task": None}
                 workers.append(worker)
                 give(worker)
